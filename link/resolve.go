@@ -1,0 +1,370 @@
+package link
+
+import (
+	"debug/elf"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gold/archive"
+)
+
+// Symbol resolution follows lld and mold rather than ld's strict
+// left-to-right archive scan: an archive member is extracted whenever a
+// live object references a symbol it defines, wherever the archive stands
+// on the command line. This accepts every link ld accepts, with the same
+// result, and makes --start-group/--end-group unnecessary.
+
+// addObject enters a live object's COMDAT groups and symbols into the link.
+func (ctx *Context) addObject(obj *ObjectFile) {
+	ctx.objs = append(ctx.objs, obj)
+	for _, g := range obj.groups {
+		if _, taken := ctx.comdats[g.signature]; taken {
+			for _, m := range g.members {
+				if sec := obj.Sections[m]; sec != nil {
+					sec.Live = false
+				}
+			}
+			continue
+		}
+		ctx.comdats[g.signature] = obj
+	}
+	obj.locals = make([]Symbol, obj.FirstGlobal)
+	obj.Symbols = make([]*Symbol, len(obj.esyms))
+	for i := 1; i < obj.FirstGlobal; i++ {
+		es := obj.esyms[i]
+		name, err := obj.symName(i)
+		if err != nil {
+			ctx.errorf("%s: %v", obj.Name, err)
+			continue
+		}
+		s := &obj.locals[i]
+		*s = Symbol{Name: name, File: obj, Value: es.Value, Size: es.Size, Type: es.typ(),
+			Bind: elf.STB_LOCAL, Vis: es.vis(), IsLocal: true, rank: rankStrong,
+			DynIdx: -1, GotIdx: -1, GotTPIdx: -1, TLSGDIdx: -1, TLSDescIdx: -1, PltIdx: -1, PltGotIdx: -1, SymtabIdx: -1}
+		if err := ctx.placeLocal(obj, i, s); err != nil {
+			ctx.errorf("%s: %v", obj.Name, err)
+		}
+		obj.Symbols[i] = s
+	}
+	if len(obj.esyms) > 0 {
+		obj.Symbols[0] = &Symbol{Name: "", IsLocal: true, Abs: true, rank: rankStrong, DynIdx: -1, GotIdx: -1, SymtabIdx: -1}
+	}
+	for i := obj.FirstGlobal; i < len(obj.esyms); i++ {
+		ctx.addGlobal(obj, i)
+	}
+}
+
+func (ctx *Context) placeLocal(obj *ObjectFile, i int, s *Symbol) error {
+	es := obj.esyms[i]
+	switch {
+	case es.isAbs():
+		s.Abs = true
+	case es.isUndef(), es.isCommon():
+		if es.typ() != elf.STT_FILE && es.typ() != elf.STT_NOTYPE && !es.isUndef() {
+			return fmt.Errorf("local symbol %d (%s) is undefined or common", i, s.Name)
+		}
+	default:
+		shndx := obj.symSection(i)
+		if shndx >= uint32(len(obj.Sections)) {
+			return fmt.Errorf("symbol %d (%s): section index %d out of range (%d sections)", i, s.Name, shndx, len(obj.Sections))
+		}
+		s.Sec = obj.Sections[shndx]
+		if s.Type == elf.STT_SECTION && s.Sec != nil {
+			s.Name = s.Sec.Name
+		}
+	}
+	return nil
+}
+
+// addGlobal resolves one global symbol of a live object against the table.
+func (ctx *Context) addGlobal(obj *ObjectFile, i int) {
+	es := obj.esyms[i]
+	name, err := obj.symName(i)
+	if err != nil {
+		ctx.errorf("%s: %v", obj.Name, err)
+		return
+	}
+	verName, hidden := "", false
+	if at := strings.IndexByte(name, '@'); at >= 0 && !es.isUndef() {
+		// .symver: foo@@V is the default version of foo, foo@V an old one.
+		if strings.HasPrefix(name[at:], "@@") {
+			verName, name = name[at+2:], name[:at]
+		} else {
+			verName, hidden = name[at+1:], true
+		}
+	}
+	s := ctx.intern(name)
+	obj.Symbols[i] = s
+	if v := es.vis(); v != elf.STV_DEFAULT && (s.Vis == elf.STV_DEFAULT || v == elf.STV_HIDDEN || v == elf.STV_INTERNAL) {
+		s.Vis = v
+		if v == elf.STV_INTERNAL {
+			s.Vis = elf.STV_HIDDEN
+		}
+	}
+	if es.isUndef() {
+		if es.bind() == elf.STB_WEAK {
+			if !s.Referenced {
+				s.WeakRefOnly = true
+			}
+		} else {
+			s.WeakRefOnly = false
+		}
+		s.Referenced = true
+		if es.bind() != elf.STB_WEAK && s.lazy != nil && s.rank == rankLazy {
+			ctx.extract(s.lazy)
+		}
+		return
+	}
+	rank := rankStrong
+	var sec *InputSection
+	switch {
+	case es.isCommon():
+		rank = rankCommon
+	case es.isAbs():
+	default:
+		shndx := obj.symSection(i)
+		if shndx >= uint32(len(obj.Sections)) {
+			ctx.errorf("%s: symbol %d (%s): section index %d out of range (%d sections)", obj.Name, i, name, shndx, len(obj.Sections))
+			return
+		}
+		sec = obj.Sections[shndx]
+		if sec == nil || !sec.Live {
+			return // in a discarded COMDAT group: the winning copy defines it
+		}
+	}
+	if es.bind() == elf.STB_WEAK && rank == rankStrong {
+		rank = rankWeak
+	}
+	if rank == rankCommon && s.rank == rankCommon {
+		// Commons merge: the largest size and alignment win.
+		s.Size = max(s.Size, es.Size)
+		s.Align = max(s.Align, es.Value)
+		return
+	}
+	if rank == rankStrong && s.rank == rankStrong && s.File != nil {
+		ctx.errorf("duplicate symbol: %s\n>>> defined in %s\n>>> defined in %s", name, s.File.Name, obj.Name)
+		return
+	}
+	if rank > s.rank || rank == s.rank && s.File != nil && s.File.Priority <= obj.Priority {
+		return
+	}
+	s.File, s.Sec, s.Shared = obj, sec, nil
+	s.Value, s.Size, s.Type, s.Bind = es.Value, es.Size, es.typ(), es.bind()
+	s.Abs = es.isAbs()
+	s.Common = es.isCommon()
+	if s.Common {
+		s.Align = es.Value
+		s.Value = 0
+	}
+	s.rank = rank
+	s.lazy = nil
+	s.Imported = false
+	s.VerName, s.VerHidden = verName, hidden
+	if es.bind() == stbGNUUnique {
+		s.Bind = stbGNUUnique
+	}
+}
+
+// addShared enters a shared library's definitions into the table. Its
+// definitions rank below any object's.
+func (ctx *Context) addShared(so *SharedFile) {
+	for _, d := range ctx.dsos {
+		if d.Soname == so.Soname {
+			return // the same library twice (libc.so and a direct libc.so.6)
+		}
+	}
+	ctx.dsos = append(ctx.dsos, so)
+	so.Used = !so.AsNeeded
+	for i := range so.Syms {
+		ss := &so.Syms[i]
+		key := ss.Name
+		if ss.Hidden {
+			key = ss.Name + "@" + ss.Ver
+		}
+		if ss.Undef {
+			if s := ctx.lookup(key); s != nil {
+				s.RefByDSO = true
+			} else {
+				ctx.intern(key).RefByDSO = true
+				ctx.symbols[key].rank = rankUndefined
+			}
+			continue
+		}
+		s := ctx.intern(key)
+		rank := rankShared
+		if ss.Bind == elf.STB_WEAK {
+			rank = rankSharedWk
+		}
+		if rank >= s.rank {
+			continue
+		}
+		s.File, s.Sec, s.Shared = nil, nil, so
+		s.Value, s.Size, s.Type, s.Bind = ss.Value, ss.Size, ss.Type, ss.Bind
+		s.Abs, s.Common = false, false
+		s.rank, s.lazy = rank, nil
+		s.VerName, s.VerHidden = ss.Ver, ss.Hidden
+		s.Imported = true
+	}
+}
+
+// addArchive registers an archive's symbols as lazy, or loads every member
+// under --whole-archive.
+func (ctx *Context) addArchive(ar *archive.Archive, in Input, prio int) {
+	ai := &archiveInput{path: ar.Path, ar: ar, priority: prio, excludeLibs: ctx.excludedArchive(ar.Path)}
+	ai.members = make([]*archiveMember, len(ar.Members))
+	for i := range ar.Members {
+		ai.members[i] = &archiveMember{ar: ai, idx: i}
+	}
+	ctx.archives = append(ctx.archives, ai)
+	if in.WholeArchive {
+		for _, m := range ai.members {
+			ctx.extract(m)
+		}
+		return
+	}
+	if !ar.HasIndex {
+		ctx.indexArchive(ai)
+		return
+	}
+	// Walk the index in member order so extraction order, and with it the
+	// output, does not depend on map iteration.
+	type entry struct {
+		name   string
+		member int
+	}
+	var entries []entry
+	for _, name := range sortedNames(ar.Symbols) {
+		for _, m := range ar.Symbols[name] {
+			entries = append(entries, entry{name, m})
+		}
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].member < entries[j].member })
+	for _, e := range entries {
+		ctx.offerLazy(e.name, ai.members[e.member])
+	}
+}
+
+// offerLazy makes an archive member the provider of name, extracting it at
+// once if a live object already needs the symbol.
+func (ctx *Context) offerLazy(name string, m *archiveMember) {
+	s := ctx.intern(name)
+	if s.rank < rankLazy || s.lazy != nil {
+		return
+	}
+	if s.Referenced && !s.WeakRefOnly {
+		ctx.extract(m)
+		return
+	}
+	s.lazy, s.rank = m, rankLazy
+}
+
+// indexArchive reads the symbols of an archive that has no index (ld
+// requires one; lld and mold read the members instead, and so do we).
+func (ctx *Context) indexArchive(ai *archiveInput) {
+	for _, m := range ai.members {
+		mem := ai.ar.Members[m.idx]
+		if ai.ar.Thin || len(mem.Data) < 4 || string(mem.Data[:4]) != "\x7fELF" {
+			continue
+		}
+		obj, err := parseObject(m.name(), mem.Data)
+		if err != nil {
+			continue // not an object (ld ignores such members too)
+		}
+		for i := obj.FirstGlobal; i < len(obj.esyms); i++ {
+			es := obj.esyms[i]
+			if es.isUndef() || es.isCommon() {
+				continue
+			}
+			if name, err := obj.symName(i); err == nil {
+				ctx.offerLazy(name, m)
+			}
+		}
+	}
+}
+
+// extract pulls an archive member into the link.
+func (ctx *Context) extract(m *archiveMember) {
+	if m.extracted {
+		return
+	}
+	m.extracted = true
+	ctx.pending = append(ctx.pending, m)
+}
+
+// drainExtractions loads extracted members until no new one is needed.
+func (ctx *Context) drainExtractions() {
+	for len(ctx.pending) > 0 {
+		m := ctx.pending[0]
+		ctx.pending = ctx.pending[1:]
+		obj, err := ctx.loadMember(m)
+		if err != nil {
+			ctx.errorf("%v", err)
+			continue
+		}
+		ctx.addObject(obj)
+	}
+}
+
+// loadMember parses an archive member as an object.
+func (ctx *Context) loadMember(m *archiveMember) (*ObjectFile, error) {
+	mem := m.ar.ar.Members[m.idx]
+	data := mem.Data
+	if m.ar.ar.Thin {
+		var err error
+		if data, err = ctx.mapFile(mem.Path); err != nil {
+			return nil, fmt.Errorf("%s: %v", m.name(), err)
+		}
+	}
+	obj, err := parseObject(m.name(), data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", m.name(), err)
+	}
+	ctx.inputCount++
+	obj.Priority = ctx.inputCount
+	obj.inArchive = true
+	obj.excludeLibs = m.ar.excludeLibs
+	obj.Live = true
+	if ctx.Cfg.Trace {
+		fmt.Fprintln(ctx.Log, m.name())
+	}
+	return obj, nil
+}
+
+// excludedArchive reports whether --exclude-libs names this archive.
+func (ctx *Context) excludedArchive(path string) bool {
+	base := filepath.Base(path)
+	for _, n := range ctx.Cfg.ExcludeLibs {
+		if n == "ALL" || n == base {
+			return true
+		}
+	}
+	return false
+}
+
+// allocateCommons turns the surviving common symbols into .bss space.
+func (ctx *Context) allocateCommons() {
+	for _, s := range ctx.symbolOrder {
+		if !s.Common || s.File == nil {
+			continue
+		}
+		sec := &InputSection{File: s.File, Index: ^uint32(0), Name: ".bss", Type: elf.SHT_NOBITS,
+			Flags: elf.SHF_ALLOC | elf.SHF_WRITE, Align: max(s.Align, 1), Size: s.Size, Live: true}
+		s.File.Sections = append(s.File.Sections, sec)
+		s.Sec, s.Value, s.Common = sec, 0, false
+		if s.Type == elf.STT_NOTYPE || s.Type == elf.STT_COMMON {
+			s.Type = elf.STT_OBJECT
+		}
+	}
+}
+
+// sortedNames returns a map's keys in order, for deterministic walks.
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

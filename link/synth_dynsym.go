@@ -1,0 +1,318 @@
+package link
+
+import (
+	"debug/elf"
+	"sort"
+	"strings"
+
+	"gold/dynsym"
+)
+
+// strtabSection is a string table (.dynstr, .strtab, .shstrtab).
+type strtabSection struct {
+	chunkHeader
+	tab *dynsym.StringTable
+}
+
+func newStrtabSection(name string, alloc bool) *strtabSection {
+	s := &strtabSection{chunkHeader: chunkHeader{Name: name, Type: elf.SHT_STRTAB, Align: 1}, tab: dynsym.NewStringTable()}
+	if alloc {
+		s.Flags = elf.SHF_ALLOC
+	}
+	return s
+}
+
+func (s *strtabSection) updateSize(ctx *Context)        { s.Size = uint64(s.tab.Len()) }
+func (s *strtabSection) write(ctx *Context, buf []byte) { copy(buf, s.tab.Bytes()) }
+
+// dynsymSection is .dynsym: the null symbol, the imported symbols, then the
+// exported definitions in GNU-hash bucket order.
+type dynsymSection struct {
+	chunkHeader
+	syms     []*Symbol // index 0 is nil
+	nameOff  []uint32
+	firstDef int // first symbol covered by .gnu.hash
+	nbuckets uint32
+}
+
+func newDynsymSection() *dynsymSection {
+	return &dynsymSection{chunkHeader: chunkHeader{Name: ".dynsym", Type: elf.SHT_DYNSYM, Flags: elf.SHF_ALLOC,
+		Align: 8, Entsize: symSize, Info: 1}, syms: []*Symbol{nil}}
+}
+
+// dynName is the name a symbol has in .dynsym: foo@V1 is written as foo
+// with version V1 in .gnu.version.
+func dynName(s *Symbol) string {
+	if i := strings.IndexByte(s.Name, '@'); i > 0 {
+		return s.Name[:i]
+	}
+	return s.Name
+}
+
+// finalizeDynsym chooses the dynamic symbols and orders them.
+func (ctx *Context) finalizeDynsym() {
+	d := ctx.dynsym
+	var undefs, defs []*Symbol
+	for _, s := range ctx.symbolOrder {
+		switch {
+		case s.Exported && !s.IsUndefined() && s.Shared == nil:
+			defs = append(defs, s)
+		case s.copyRel:
+			defs = append(defs, s) // the executable now holds the data
+		case (s.Imported || s.Preemptible) && (s.Referenced || s.flags != 0):
+			undefs = append(undefs, s)
+		case s.flags&needsDynsym != 0:
+			undefs = append(undefs, s)
+		}
+	}
+	d.syms = append(d.syms, undefs...)
+	d.firstDef = len(d.syms)
+	names := make([]string, len(defs))
+	for i, s := range defs {
+		names[i] = dynName(s)
+	}
+	if ctx.Cfg.HashStyle&HashGNU != 0 {
+		perm, nb := dynsym.SortForGNUHash(names)
+		d.nbuckets = nb
+		sorted := make([]*Symbol, len(defs))
+		for i, p := range perm {
+			sorted[i] = defs[p]
+		}
+		defs = sorted
+	}
+	d.syms = append(d.syms, defs...)
+	d.nameOff = make([]uint32, len(d.syms))
+	for i, s := range d.syms {
+		if s == nil {
+			continue
+		}
+		s.DynIdx = int32(i)
+		d.nameOff[i] = ctx.dynstr.tab.Add(dynName(s))
+		if s.Shared != nil {
+			s.Shared.Used = true
+		}
+	}
+}
+
+func (d *dynsymSection) updateSize(ctx *Context) { d.Size = uint64(len(d.syms)) * symSize }
+
+func (d *dynsymSection) write(ctx *Context, buf []byte) {
+	for i, s := range d.syms {
+		if s == nil {
+			continue
+		}
+		e := buf[i*symSize:]
+		le.PutUint32(e, d.nameOff[i])
+		typ := s.Type
+		if typ == elf.STT_COMMON {
+			typ = elf.STT_OBJECT
+		}
+		bind := s.Bind
+		if bind == elf.STB_LOCAL {
+			bind = elf.STB_GLOBAL
+		}
+		if s.IsUndefined() && s.WeakRefOnly {
+			bind = elf.STB_WEAK
+		}
+		vis := s.Vis
+		if s.Shared != nil && !s.copyRel {
+			vis = elf.STV_DEFAULT
+		}
+		e[4] = byte(bind)<<4 | byte(typ)&0xf
+		e[5] = byte(vis)
+		switch {
+		case s.copyRel:
+			le.PutUint16(e[6:], uint16(ctx.copyBss.Shndx))
+			le.PutUint64(e[8:], s.copyAddr)
+			le.PutUint64(e[16:], s.Size)
+		case s.Shared != nil || s.IsUndefined():
+			le.PutUint16(e[6:], uint16(elf.SHN_UNDEF))
+			if s.canonicalPLT {
+				le.PutUint64(e[8:], ctx.plt.entryAddr(s))
+			}
+			if s.flags&needsCopy != 0 && !s.copyRel {
+				// A copy made inside a shared object: the size tells the
+				// loader how much to copy (see DESIGN.md).
+				le.PutUint64(e[16:], s.Size)
+			}
+		default:
+			shndx := uint16(elf.SHN_ABS)
+			if s.Sec != nil && s.Sec.Out != nil {
+				shndx = uint16(s.Sec.Out.Shndx)
+			} else if s.linkerDef && s.defSec != nil {
+				shndx = uint16(s.defSec.header().Shndx)
+			}
+			le.PutUint16(e[6:], shndx)
+			le.PutUint64(e[8:], s.Addr(ctx))
+			le.PutUint64(e[16:], s.Size)
+		}
+	}
+}
+
+// gnuHashSection is .gnu.hash over the exported definitions.
+type gnuHashSection struct {
+	chunkHeader
+	data []byte
+}
+
+func newGnuHashSection() *gnuHashSection {
+	return &gnuHashSection{chunkHeader: chunkHeader{Name: ".gnu.hash", Type: elf.SHT_GNU_HASH, Flags: elf.SHF_ALLOC, Align: 8}}
+}
+
+func (g *gnuHashSection) updateSize(ctx *Context) {
+	d := ctx.dynsym
+	names := make([]string, 0, len(d.syms)-d.firstDef)
+	for _, s := range d.syms[d.firstDef:] {
+		names = append(names, dynName(s))
+	}
+	nb := d.nbuckets
+	if nb == 0 {
+		nb = dynsym.GNUHashBuckets(len(names))
+	}
+	g.data = dynsym.BuildGNUHash(uint32(d.firstDef), names, nb)
+	g.Size = uint64(len(g.data))
+}
+
+func (g *gnuHashSection) write(ctx *Context, buf []byte) { copy(buf, g.data) }
+
+// sysvHashSection is the classic .hash over every dynamic symbol.
+type sysvHashSection struct {
+	chunkHeader
+	data []byte
+}
+
+func newSysvHashSection() *sysvHashSection {
+	return &sysvHashSection{chunkHeader: chunkHeader{Name: ".hash", Type: elf.SHT_HASH, Flags: elf.SHF_ALLOC, Align: 8, Entsize: 4}}
+}
+
+func (h *sysvHashSection) updateSize(ctx *Context) {
+	names := make([]string, len(ctx.dynsym.syms))
+	for i, s := range ctx.dynsym.syms {
+		if s != nil {
+			names[i] = dynName(s)
+		}
+	}
+	h.data = dynsym.BuildSysVHash(names)
+	h.Size = uint64(len(h.data))
+}
+
+func (h *sysvHashSection) write(ctx *Context, buf []byte) { copy(buf, h.data) }
+
+// versymSection is .gnu.version: a version index per dynamic symbol.
+type versymSection struct{ chunkHeader }
+
+func newVersymSection() *versymSection {
+	return &versymSection{chunkHeader{Name: ".gnu.version", Type: elf.SHT_GNU_VERSYM, Flags: elf.SHF_ALLOC, Align: 2, Entsize: 2}}
+}
+
+func (v *versymSection) updateSize(ctx *Context) { v.Size = uint64(len(ctx.dynsym.syms)) * 2 }
+
+func (v *versymSection) write(ctx *Context, buf []byte) {
+	for i, s := range ctx.dynsym.syms {
+		if s == nil {
+			continue
+		}
+		idx := s.VerIdx
+		if idx == 0 {
+			idx = dynsym.VER_NDX_GLOBAL
+		}
+		if s.VerHidden && s.Shared == nil {
+			idx |= dynsym.VERSYM_HIDDEN
+		}
+		le.PutUint16(buf[i*2:], idx)
+	}
+}
+
+// verdefSection is .gnu.version_d, from the version script's nodes.
+type verdefSection struct {
+	chunkHeader
+	data []byte
+	num  uint32
+}
+
+func newVerdefSection() *verdefSection {
+	return &verdefSection{chunkHeader: chunkHeader{Name: ".gnu.version_d", Type: elf.SHT_GNU_VERDEF, Flags: elf.SHF_ALLOC, Align: 8}}
+}
+
+func (v *verdefSection) build(ctx *Context) {
+	var defs []dynsym.Verdef
+	for i, d := range ctx.verDefs {
+		vd := dynsym.Verdef{Index: d.index, Name: d.name}
+		if i == 0 {
+			vd.Flags = elf.VER_FLG_BASE
+		}
+		if len(d.parents) > 0 {
+			vd.Parent = d.parents[0]
+		}
+		defs = append(defs, vd)
+	}
+	v.data, v.num = dynsym.BuildVerdef(defs, ctx.dynstr.tab)
+	v.Info = v.num
+}
+
+func (v *verdefSection) updateSize(ctx *Context)        { v.Size = uint64(len(v.data)) }
+func (v *verdefSection) write(ctx *Context, buf []byte) { copy(buf, v.data) }
+
+// verneedSection is .gnu.version_r: the versions the output's imported
+// symbols need from each library.
+type verneedSection struct {
+	chunkHeader
+	data []byte
+	num  uint32
+}
+
+func newVerneedSection() *verneedSection {
+	return &verneedSection{chunkHeader: chunkHeader{Name: ".gnu.version_r", Type: elf.SHT_GNU_VERNEED, Flags: elf.SHF_ALLOC, Align: 8}}
+}
+
+// build assigns version indices to imported symbols, after the output's
+// own version definitions.
+func (v *verneedSection) build(ctx *Context) {
+	next := uint16(2)
+	for _, d := range ctx.verDefs {
+		next = max(next, d.index+1)
+	}
+	type key struct {
+		so  *SharedFile
+		ver string
+	}
+	idx := map[key]uint16{}
+	var needs []dynsym.Verneed
+	fileIdx := map[*SharedFile]int{}
+	for _, s := range ctx.dynsym.syms[1:] {
+		if s.Shared == nil || s.VerName == "" {
+			continue
+		}
+		k := key{s.Shared, s.VerName}
+		i, ok := idx[k]
+		if !ok {
+			i = next
+			next++
+			idx[k] = i
+			fi, ok := fileIdx[s.Shared]
+			if !ok {
+				fi = len(needs)
+				fileIdx[s.Shared] = fi
+				needs = append(needs, dynsym.Verneed{File: s.Shared.Soname})
+			}
+			needs[fi].Vernaux = append(needs[fi].Vernaux, dynsym.Vernaux{Name: s.VerName, Index: i})
+		}
+		s.VerIdx = i
+	}
+	// Libraries in DT_NEEDED order, so the section reads like ld's.
+	sort.SliceStable(needs, func(a, b int) bool { return ctx.neededRank(needs[a].File) < ctx.neededRank(needs[b].File) })
+	v.data, v.num = dynsym.BuildVerneed(needs, ctx.dynstr.tab)
+	v.Info = v.num
+}
+
+func (ctx *Context) neededRank(soname string) int {
+	for i, so := range ctx.dsos {
+		if so.Soname == soname {
+			return i
+		}
+	}
+	return len(ctx.dsos)
+}
+
+func (v *verneedSection) updateSize(ctx *Context)        { v.Size = uint64(len(v.data)) }
+func (v *verneedSection) write(ctx *Context, buf []byte) { copy(buf, v.data) }

@@ -1,0 +1,120 @@
+package link
+
+import (
+	"debug/elf"
+
+	"sort"
+)
+
+// dynReloc is one entry of .rela.dyn or .rela.plt.
+type dynReloc struct {
+	addr   uint64
+	typ    elf.R_X86_64
+	sym    *Symbol // nil: symbol index 0
+	addend int64
+}
+
+// relaDynSection is .rela.dyn. Its size is fixed by the relocation scan's
+// counts; the entries are emitted while the rest of the output is written,
+// then sorted RELATIVE first (DT_RELACOUNT lets the loader apply those in
+// one tight loop).
+type relaDynSection struct {
+	chunkHeader
+	relocs   []dynReloc
+	expected int
+	relative int
+}
+
+func newRelaDynSection() *relaDynSection {
+	return &relaDynSection{chunkHeader: chunkHeader{Name: ".rela.dyn", Type: elf.SHT_RELA,
+		Flags: elf.SHF_ALLOC, Align: 8, Entsize: relaSize}}
+}
+
+func (r *relaDynSection) add(addr uint64, typ elf.R_X86_64, s *Symbol, addend int64) {
+	r.relocs = append(r.relocs, dynReloc{addr, typ, s, addend})
+}
+
+func (r *relaDynSection) updateSize(ctx *Context) { r.Size = uint64(r.expected) * relaSize }
+
+func (r *relaDynSection) write(ctx *Context, buf []byte) {
+	if len(r.relocs) != r.expected {
+		ctx.errorf("internal error: .rela.dyn has %d relocations, %d were counted", len(r.relocs), r.expected)
+		return
+	}
+	sort.SliceStable(r.relocs, func(i, j int) bool {
+		a, b := r.relocs[i], r.relocs[j]
+		ra, rb := a.typ == elf.R_X86_64_RELATIVE, b.typ == elf.R_X86_64_RELATIVE
+		if ra != rb {
+			return ra
+		}
+		if ra {
+			return a.addr < b.addr
+		}
+		// IRELATIVE last: their resolvers may call functions whose GOT
+		// slots the symbolic relocations fill.
+		ia, ib := a.typ == elf.R_X86_64_IRELATIVE, b.typ == elf.R_X86_64_IRELATIVE
+		if ia != ib {
+			return ib
+		}
+		return a.addr < b.addr
+	})
+	writeRelocs(buf, r.relocs)
+}
+
+func writeRelocs(buf []byte, relocs []dynReloc) {
+	for i, d := range relocs {
+		e := buf[i*relaSize:]
+		sym := uint64(0)
+		if d.sym != nil {
+			sym = uint64(d.sym.DynIdx)
+		}
+		le.PutUint64(e, d.addr)
+		le.PutUint64(e[8:], sym<<32|uint64(d.typ))
+		le.PutUint64(e[16:], uint64(d.addend))
+	}
+}
+
+// relaPltSection is .rela.plt: one JUMP_SLOT (or IRELATIVE) per PLT entry,
+// in PLT order, so the PLT entry's pushed index names its relocation.
+type relaPltSection struct {
+	chunkHeader
+	relocs []dynReloc
+}
+
+func newRelaPltSection() *relaPltSection {
+	return &relaPltSection{chunkHeader: chunkHeader{Name: ".rela.plt", Type: elf.SHT_RELA,
+		Flags: elf.SHF_ALLOC | elf.SHF_INFO_LINK, Align: 8, Entsize: relaSize}}
+}
+
+func (r *relaPltSection) add(addr uint64, typ elf.R_X86_64, s *Symbol, addend int64) {
+	r.relocs = append(r.relocs, dynReloc{addr, typ, s, addend})
+}
+
+func (r *relaPltSection) indexOf(pltIdx int) int { return pltIdx }
+
+func (r *relaPltSection) updateSize(ctx *Context) { r.Size = uint64(len(ctx.plt.syms)) * relaSize }
+
+func (r *relaPltSection) write(ctx *Context, buf []byte) {
+	if uint64(len(r.relocs))*relaSize != r.Size {
+		ctx.errorf("internal error: .rela.plt has %d relocations for %d PLT entries", len(r.relocs), len(ctx.plt.syms))
+		return
+	}
+	writeRelocs(buf, r.relocs)
+}
+
+// countDynRelocs sizes .rela.dyn from the scan's per-section counts, the
+// GOT, and the copy relocations.
+func (ctx *Context) countDynRelocs() {
+	rel, other := ctx.got.numDynRelocs(ctx)
+	for _, obj := range ctx.objs {
+		for _, sec := range obj.Sections {
+			if sec != nil && sec.Live {
+				rel += sec.numRelative
+				other += sec.numDynamic
+			}
+		}
+	}
+	other += len(ctx.copyBss.syms)
+	ctx.relaDyn.expected = rel + other
+	ctx.relaDyn.relative = rel
+}

@@ -1,0 +1,161 @@
+package link
+
+import (
+	"crypto/md5"
+	"crypto/rand"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// writeOutput fills the output buffer: every chunk writes its own bytes,
+// the dynamic relocation tables last (the other chunks emit their
+// entries), then the section headers, then the build-id over it all.
+func (ctx *Context) writeOutput() error {
+	ctx.buf = make([]byte, ctx.fileSize)
+	var last []chunk
+	for _, c := range ctx.chunks {
+		if c == chunk(ctx.relaDyn) || c == chunk(ctx.relaPlt) {
+			last = append(last, c)
+			continue
+		}
+		ctx.writeChunk(c)
+	}
+	// .rela.plt before .rela.dyn: both are filled by now, order is free.
+	for _, c := range last {
+		ctx.writeChunk(c)
+	}
+	ctx.writeSectionHeaders()
+	if err := ctx.checkpoint(); err != nil {
+		return err
+	}
+	ctx.fillBuildID()
+	return nil
+}
+
+func (ctx *Context) writeChunk(c chunk) {
+	h := c.header()
+	c.write(ctx, ctx.buf[h.Offset:h.Offset+h.fileSize()])
+}
+
+func (ctx *Context) writeSectionHeaders() {
+	buf := ctx.buf[ctx.shdrOffset:]
+	for _, c := range ctx.chunks {
+		h := c.header()
+		if h.Shndx == 0 {
+			continue
+		}
+		e := buf[h.Shndx*shdrSize:]
+		le.PutUint32(e, h.nameOff)
+		le.PutUint32(e[4:], uint32(h.Type))
+		le.PutUint64(e[8:], uint64(h.Flags))
+		le.PutUint64(e[16:], h.Addr)
+		le.PutUint64(e[24:], h.Offset)
+		le.PutUint64(e[32:], h.Size)
+		link, info := ctx.sectionLinks(c)
+		le.PutUint32(e[40:], link)
+		le.PutUint32(e[44:], info)
+		le.PutUint64(e[48:], h.Align)
+		le.PutUint64(e[56:], h.Entsize)
+	}
+}
+
+// sectionLinks gives sh_link and sh_info, which name other sections.
+func (ctx *Context) sectionLinks(c chunk) (uint32, uint32) {
+	idx := func(c chunk) uint32 {
+		if c == nil {
+			return 0
+		}
+		return uint32(c.header().Shndx)
+	}
+	h := c.header()
+	switch c {
+	case chunk(ctx.dynsym):
+		return idx(ctx.dynstr), h.Info
+	case chunk(ctx.gnuHash), chunk(ctx.sysvHash), chunk(ctx.versym), chunk(ctx.relaDyn):
+		return idx(ctx.dynsym), 0
+	case chunk(ctx.relaPlt):
+		return idx(ctx.dynsym), idx(ctx.gotPlt)
+	case chunk(ctx.verdef), chunk(ctx.verneed), chunk(ctx.dynamic):
+		return idx(ctx.dynstr), h.Info
+	case chunk(ctx.symtab):
+		return idx(ctx.strtab), h.Info
+	}
+	return h.Link, h.Info
+}
+
+// fillBuildID hashes the finished file (build-id bytes still zero) into the
+// build-id note.
+func (ctx *Context) fillBuildID() {
+	b := ctx.buildID
+	if b == nil || b.Shndx == 0 {
+		return
+	}
+	desc := ctx.buf[b.Offset+16 : b.Offset+16+uint64(b.descSize)]
+	style := ctx.Cfg.BuildID
+	switch {
+	case style == "md5":
+		sum := md5.Sum(ctx.buf)
+		copy(desc, sum[:])
+	case style == "uuid":
+		_, _ = rand.Read(desc)
+		desc[6] = desc[6]&0x0f | 0x40
+		desc[8] = desc[8]&0x3f | 0x80
+	case strings.HasPrefix(style, "0x"):
+		v, _ := hex.DecodeString(style[2:])
+		copy(desc, v)
+	default:
+		sum := sha1.Sum(ctx.buf)
+		copy(desc, sum[:])
+	}
+}
+
+// commitOutput writes the buffer to the output path atomically: a regular
+// file is written beside it under a temporary name and renamed into place
+// only when complete, so a failed link never leaves a partial file nor
+// destroys the previous output. A non-regular output (/dev/null, a pipe)
+// is written in place.
+func (ctx *Context) commitOutput() error {
+	path := ctx.Cfg.Output
+	mode := os.FileMode(0o777)
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return Errors{fmt.Sprintf("cannot open output file %s: %v", path, unwrapPathError(err))}
+		}
+		defer f.Close()
+		if _, err := f.Write(ctx.buf); err != nil {
+			return Errors{fmt.Sprintf("cannot write output file %s: %v", path, err)}
+		}
+		return nil
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return Errors{fmt.Sprintf("cannot create output file %s: %v", path, unwrapPathError(err))}
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(ctx.buf); err != nil {
+		return Errors{fmt.Sprintf("cannot write output file %s: %v", path, err)}
+	}
+	if err := tmp.Chmod(mode &^ umask()); err != nil {
+		return Errors{fmt.Sprintf("cannot set mode of %s: %v", path, err)}
+	}
+	if err := tmp.Close(); err != nil {
+		return Errors{fmt.Sprintf("cannot write output file %s: %v", path, err)}
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return Errors{fmt.Sprintf("cannot rename output file to %s: %v", path, err)}
+	}
+	ok = true
+	return nil
+}
