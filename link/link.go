@@ -3,6 +3,7 @@
 package link
 
 import (
+	"debug/elf"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -197,8 +198,9 @@ func (ctx *Context) allocateDynamic() error {
 	ctx.allocateGotPlt()
 	ctx.copyBss.markAliases(ctx)
 	for _, s := range ctx.symbolOrder {
-		if s.Type == 10 /* STT_GNU_IFUNC */ && s.isDefinedHere() {
-			ctx.hasIfunc = true
+		if s.isDefinedHere() && s.File != nil {
+			ctx.hasIfunc = ctx.hasIfunc || s.Type == elf.STT_GNU_IFUNC
+			ctx.hasGnuUnique = ctx.hasGnuUnique || s.Bind == stbGNUUnique
 		}
 	}
 	return ctx.checkpoint()

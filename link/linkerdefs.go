@@ -41,6 +41,12 @@ func (ctx *Context) claimLinkerDefined() {
 	for _, n := range linkerDefinedNames {
 		claim(n, hiddenLinkerDefined[n])
 	}
+	// _TLS_MODULE_BASE_ is the start of this module's TLS block, used by
+	// local-dynamic accesses in the TLSDESC dialect.
+	claim("_TLS_MODULE_BASE_", true)
+	if s := ctx.lookup("_TLS_MODULE_BASE_"); s != nil && s.linkerDef {
+		s.Type = elf.STT_TLS
+	}
 	if s := ctx.lookup("_GLOBAL_OFFSET_TABLE_"); s != nil && s.linkerDef {
 		ctx.gotPlt.needed = true
 	}
@@ -75,6 +81,9 @@ func (ctx *Context) setLinkerDefinedValues() {
 	start := func(c chunk) uint64 { return c.header().Addr }
 	end := func(c chunk) uint64 { return c.header().Addr + c.header().Size }
 	set("__ehdr_start", ctx.ehdr, start(ctx.ehdr))
+	if tls := ctx.tlsChunks(); len(tls) > 0 {
+		set("_TLS_MODULE_BASE_", tls[0], ctx.tlsStart)
+	}
 	set("__executable_start", ctx.ehdr, start(ctx.ehdr))
 	if ctx.gotPlt.Size > 0 {
 		set("_GLOBAL_OFFSET_TABLE_", ctx.gotPlt, start(ctx.gotPlt))

@@ -12,6 +12,7 @@ import (
 
 type mergeableSection struct {
 	sec     *InputSection
+	table   *mergedSection
 	offsets []uint32 // start of each piece in the input section
 	pieces  []*mergedPiece
 }
@@ -21,28 +22,40 @@ type mergedPiece struct {
 	offset uint64 // in the output section, once laid out
 }
 
-// mergedSection collects the distinct pieces of one output section.
+// mergeKey separates pieces that may not share a table: strings from
+// constants, and entries of different sizes or alignments.
+type mergeKey struct {
+	out     *OutputSection
+	entsize uint64
+	strings bool
+	align   uint64
+}
+
+// mergedSection collects the distinct pieces of one kind within an output
+// section.
 type mergedSection struct {
 	out    *OutputSection
 	pieces map[string]*mergedPiece
 	order  []*mergedPiece
 	align  uint64
+	holder *InputSection // the synthetic section the pieces are written to
 }
 
 // splitMergeable splits every live SHF_MERGE input section into pieces and
 // deduplicates them per output section. Must run after createOutputSections.
 func (ctx *Context) splitMergeable() error {
-	merged := map[*OutputSection]*mergedSection{}
+	merged := map[mergeKey]*mergedSection{}
 	var outs []*mergedSection
 	for _, o := range ctx.outSecs {
 		for _, sec := range o.Members {
 			if sec.Flags&elf.SHF_MERGE == 0 || sec.Entsize == 0 || sec.Type == elf.SHT_NOBITS || sec.NumRels() > 0 {
 				continue
 			}
-			ms := merged[o]
+			key := mergeKey{o, sec.Entsize, sec.Flags&elf.SHF_STRINGS != 0, sec.Align}
+			ms := merged[key]
 			if ms == nil {
 				ms = &mergedSection{out: o, pieces: map[string]*mergedPiece{}, align: 1}
-				merged[o] = ms
+				merged[key] = ms
 				outs = append(outs, ms)
 			}
 			m, err := split(sec)
@@ -66,10 +79,12 @@ func (ctx *Context) splitMergeable() error {
 			}
 			ms.align = max(ms.align, sec.Align)
 			sec.merge = m
+			m.table = ms
 		}
 	}
-	// Replace the member sections with one synthetic member holding the
-	// distinct pieces in first-seen order.
+	// Each table becomes one synthetic member holding its distinct pieces
+	// in first-seen order; the split sections leave the member list.
+	holders := map[*OutputSection][]*InputSection{}
 	for _, ms := range outs {
 		off := uint64(0)
 		for _, p := range ms.order {
@@ -82,16 +97,19 @@ func (ctx *Context) splitMergeable() error {
 		for _, p := range ms.order {
 			copy(holder.Data[p.offset:], p.data)
 		}
+		ms.holder = holder
+		holders[ms.out] = append(holders[ms.out], holder)
+	}
+	for o, hs := range holders {
 		var keep []*InputSection
-		for _, m := range ms.out.Members {
-			if m.merge != nil {
-				m.Out = ms.out
-				m.mergeHolder = holder
-				continue
+		for _, m := range o.Members {
+			if m.merge == nil {
+				keep = append(keep, m)
+			} else {
+				m.mergeHolder = m.merge.table.holder
 			}
-			keep = append(keep, m)
 		}
-		ms.out.Members = append([]*InputSection{holder}, keep...)
+		o.Members = append(hs, keep...)
 	}
 	return ctx.checkpoint()
 }

@@ -106,9 +106,6 @@ func (ctx *Context) createOutputSections() {
 				o.Type = elf.SHT_PROGBITS
 			}
 			o.Flags |= sec.Flags & (elf.SHF_WRITE | elf.SHF_EXECINSTR | elf.SHF_ALLOC | elf.SHF_TLS)
-			if sec.Flags&elf.SHF_MERGE != 0 && sec.Entsize != 0 {
-				o.Entsize = sec.Entsize
-			}
 			sec.Out = o
 			o.Members = append(o.Members, sec)
 		}

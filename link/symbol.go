@@ -51,6 +51,7 @@ type Symbol struct {
 	copyRel       bool // executable copies the data into .bss (R_X86_64_COPY)
 	copyAddr      uint64
 	aliasOf       *Symbol // a copy-relocated alias (environ for __environ)
+	verSym        bool    // a version name in .dynsym, not a real symbol
 
 	DynIdx     int32 // index in .dynsym, -1 when absent
 	GotIdx     int32 // slot in .got holding the address

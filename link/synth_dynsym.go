@@ -57,7 +57,7 @@ func (ctx *Context) finalizeDynsym() {
 		switch {
 		case s.Exported && !s.IsUndefined() && s.Shared == nil:
 			defs = append(defs, s)
-		case s.copyRel:
+		case ctx.copyIsDefinition(s):
 			defs = append(defs, s) // the executable now holds the data
 		case (s.Imported || s.Preemptible) && (s.Referenced || s.flags != 0):
 			undefs = append(undefs, s)
@@ -67,6 +67,7 @@ func (ctx *Context) finalizeDynsym() {
 	}
 	d.syms = append(d.syms, undefs...)
 	d.firstDef = len(d.syms)
+	defs = append(ctx.versionNameSymbols(), defs...)
 	names := make([]string, len(defs))
 	for i, s := range defs {
 		names[i] = dynName(s)
@@ -103,47 +104,27 @@ func (d *dynsymSection) write(ctx *Context, buf []byte) {
 		}
 		e := buf[i*symSize:]
 		le.PutUint32(e, d.nameOff[i])
-		typ := s.Type
-		if typ == elf.STT_COMMON {
-			typ = elf.STT_OBJECT
-		}
-		bind := s.Bind
-		if bind == elf.STB_LOCAL {
-			bind = elf.STB_GLOBAL
-		}
-		if s.IsUndefined() && s.WeakRefOnly {
-			bind = elf.STB_WEAK
-		}
+		bind, typ := ctx.outputBindType(s)
 		vis := s.Vis
-		if s.Shared != nil && !s.copyRel {
+		if s.Shared != nil && !ctx.copyIsDefinition(s) {
 			vis = elf.STV_DEFAULT
 		}
 		e[4] = byte(bind)<<4 | byte(typ)&0xf
 		e[5] = byte(vis)
+		if s.verSym {
+			// A version name (GNU ld lists each defined version this way).
+			le.PutUint16(e[6:], uint16(elf.SHN_ABS))
+			continue
+		}
+		shndx, value := ctx.symbolSection(s)
+		le.PutUint16(e[6:], shndx)
+		le.PutUint64(e[8:], value)
 		switch {
-		case s.copyRel:
-			le.PutUint16(e[6:], uint16(ctx.copyBss.Shndx))
-			le.PutUint64(e[8:], s.copyAddr)
+		case shndx != uint16(elf.SHN_UNDEF):
 			le.PutUint64(e[16:], s.Size)
-		case s.Shared != nil || s.IsUndefined():
-			le.PutUint16(e[6:], uint16(elf.SHN_UNDEF))
-			if s.canonicalPLT {
-				le.PutUint64(e[8:], ctx.plt.entryAddr(s))
-			}
-			if s.flags&needsCopy != 0 && !s.copyRel {
-				// A copy made inside a shared object: the size tells the
-				// loader how much to copy (see DESIGN.md).
-				le.PutUint64(e[16:], s.Size)
-			}
-		default:
-			shndx := uint16(elf.SHN_ABS)
-			if s.Sec != nil && s.Sec.Out != nil {
-				shndx = uint16(s.Sec.Out.Shndx)
-			} else if s.linkerDef && s.defSec != nil {
-				shndx = uint16(s.defSec.header().Shndx)
-			}
-			le.PutUint16(e[6:], shndx)
-			le.PutUint64(e[8:], s.Addr(ctx))
+		case s.flags&needsCopy != 0:
+			// A copy made inside a shared object: the size tells the
+			// loader how much to copy (see DESIGN.md).
 			le.PutUint64(e[16:], s.Size)
 		}
 	}
@@ -316,3 +297,16 @@ func (ctx *Context) neededRank(soname string) int {
 
 func (v *verneedSection) updateSize(ctx *Context)        { v.Size = uint64(len(v.data)) }
 func (v *verneedSection) write(ctx *Context, buf []byte) { copy(buf, v.data) }
+
+// versionNameSymbols are the absolute symbols GNU ld adds to .dynsym for
+// each version the output defines (VECTOR_1.0), which some tools look for.
+func (ctx *Context) versionNameSymbols() []*Symbol {
+	var syms []*Symbol
+	for _, d := range ctx.verDefs[min(1, len(ctx.verDefs)):] {
+		s := newSymbol(d.name)
+		s.Type, s.Bind, s.Abs, s.verSym, s.VerIdx = elf.STT_OBJECT, elf.STB_GLOBAL, true, true, d.index
+		s.rank, s.linkerDef = rankStrong, true
+		syms = append(syms, s)
+	}
+	return syms
+}

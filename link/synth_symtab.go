@@ -103,15 +103,9 @@ func (st *symtabSection) write(ctx *Context, buf []byte) {
 			continue
 		}
 		le.PutUint32(b, e.name)
-		bind := s.Bind
+		bind, typ := ctx.outputBindType(s)
 		if e.local {
 			bind = elf.STB_LOCAL
-		} else if s.IsUndefined() && s.WeakRefOnly {
-			bind = elf.STB_WEAK
-		}
-		typ := s.Type
-		if typ == elf.STT_COMMON {
-			typ = elf.STT_OBJECT
 		}
 		b[4] = byte(bind)<<4 | byte(typ)&0xf
 		b[5] = byte(s.Vis)
@@ -122,10 +116,50 @@ func (st *symtabSection) write(ctx *Context, buf []byte) {
 	}
 }
 
-// symbolSection gives a symbol's output section index and value.
+// outputBindType is the binding and type a global symbol is written with:
+// undefined references are GLOBAL (WEAK when every reference is weak), and
+// an imported IFUNC is an ordinary function to the output's users.
+func (ctx *Context) outputBindType(s *Symbol) (elf.SymBind, elf.SymType) {
+	bind, typ := s.Bind, s.Type
+	undef := s.IsUndefined() || s.Shared != nil && !ctx.copyIsDefinition(s)
+	if undef {
+		bind = elf.STB_GLOBAL
+		if s.WeakRefOnly {
+			bind = elf.STB_WEAK
+		}
+		if typ == elf.STT_GNU_IFUNC {
+			typ = elf.STT_FUNC
+		}
+	}
+	if bind == elf.STB_LOCAL && !s.IsLocal {
+		bind = elf.STB_GLOBAL
+	}
+	if typ == elf.STT_COMMON {
+		typ = elf.STT_OBJECT
+	}
+	return bind, typ
+}
+
+// copyIsDefinition reports whether a copy-relocated symbol is defined by
+// the output (an executable's copy is the definition everyone uses) or is
+// still an undefined, sized reference (a shared object's private copy).
+func (ctx *Context) copyIsDefinition(s *Symbol) bool {
+	return s.copyRel && ctx.Cfg.Kind != OutputShared
+}
+
+// symbolSection gives a symbol's output section index and value: TLS
+// symbols are offsets within the TLS template.
 func (ctx *Context) symbolSection(s *Symbol) (uint16, uint64) {
+	shndx, v := ctx.symbolSectionAddr(s)
+	if s.Type == elf.STT_TLS && shndx != uint16(elf.SHN_UNDEF) {
+		v -= ctx.tlsStart
+	}
+	return shndx, v
+}
+
+func (ctx *Context) symbolSectionAddr(s *Symbol) (uint16, uint64) {
 	switch {
-	case s.copyRel:
+	case s.copyRel && ctx.copyIsDefinition(s):
 		return uint16(ctx.copyBss.Shndx), s.copyAddr
 	case s.Shared != nil || s.IsUndefined():
 		if s.canonicalPLT {

@@ -112,7 +112,10 @@ func (r *Runtime) Args(user []string) []string {
 	for _, d := range r.LibraryPaths {
 		dirs = append(dirs, "-L"+d)
 	}
-	return concat(r.Flags, r.beforeArgs, user, r.afterArgs, dirs)
+	// The user's --whole-archive may still be in force at the end of their
+	// arguments (gshared --whole-archive libfoo.a): it must not reach the
+	// runtime libraries, which would then be loaded whole, twice.
+	return concat(r.Flags, r.beforeArgs, user, []string{"--no-whole-archive"}, r.afterArgs, dirs)
 }
 
 // Describe lists what was added, for a tracing flag.
