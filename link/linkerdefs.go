@@ -105,8 +105,16 @@ func (ctx *Context) setLinkerDefinedValues() {
 			set("__"+a+"_end", ctx.ehdr, start(ctx.ehdr))
 		}
 	}
-	set("__rela_iplt_start", ctx.ehdr, start(ctx.ehdr))
-	set("__rela_iplt_end", ctx.ehdr, start(ctx.ehdr))
+	// Only a static executable's start code applies IRELATIVE relocations
+	// itself; elsewhere the range is empty (static-pie's start code would
+	// apply them again, unbiased).
+	if ctx.isStatic() {
+		set("__rela_iplt_start", ctx.relaPlt, start(ctx.relaPlt))
+		set("__rela_iplt_end", ctx.relaPlt, end(ctx.relaPlt))
+	} else {
+		set("__rela_iplt_start", ctx.ehdr, start(ctx.ehdr))
+		set("__rela_iplt_end", ctx.ehdr, start(ctx.ehdr))
+	}
 	var lastText, lastData, lastAlloc chunk
 	for _, c := range ctx.chunks {
 		h := c.header()

@@ -46,11 +46,7 @@ func (ctx *Context) applyReloc(sec *InputSection, i int, r rela, dst []byte, loc
 	case elf.R_X86_64_64:
 		switch pic.Absolute64(out, t, sec.Flags&elf.SHF_WRITE != 0) {
 		case pic.Relative:
-			if s.Type == elf.STT_GNU_IFUNC {
-				ctx.relaDyn.add(P, elf.R_X86_64_IRELATIVE, nil, int64(S)+A)
-			} else {
-				ctx.relaDyn.add(P, elf.R_X86_64_RELATIVE, nil, int64(S)+A)
-			}
+			ctx.relaDyn.add(P, elf.R_X86_64_RELATIVE, nil, int64(S)+A)
 			le.PutUint64(dst[loc:], uint64(int64(S)+A))
 		case pic.Dynamic:
 			ctx.relaDyn.add(P, elf.R_X86_64_64, s, A)

@@ -193,6 +193,10 @@ func (ctx *Context) addShared(so *SharedFile) {
 			continue
 		}
 		s := ctx.intern(key)
+		// An executable exports what a library also defines, so the
+		// library's own references (COMDAT templates, unique statics)
+		// bind to the executable's copy, as with ld and lld.
+		s.RefByDSO = true
 		rank := rankShared
 		if ss.Bind == elf.STB_WEAK {
 			rank = rankSharedWk

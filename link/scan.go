@@ -73,6 +73,12 @@ func (ctx *Context) scanSection(sec *InputSection) {
 			ctx.noteUndefined(s, sec, r)
 		}
 		t := ctx.target(s)
+		if ctx.takesIfuncAddress(s, t, r.Type) {
+			// Every way of taking the address must agree: the PLT entry
+			// becomes the function's address (lld's canonical PLT).
+			s.flags |= needsPLT | needsCanonicalPLT
+			continue
+		}
 		switch r.Type {
 		case elf.R_X86_64_NONE, elf.R_X86_64_SIZE32, elf.R_X86_64_SIZE64, elf.R_X86_64_DTPOFF32, elf.R_X86_64_DTPOFF64,
 			elf.R_X86_64_TLSDESC_CALL:
@@ -83,7 +89,7 @@ func (ctx *Context) scanSection(sec *InputSection) {
 		case elf.R_X86_64_PC32, elf.R_X86_64_PC64, elf.R_X86_64_PC16, elf.R_X86_64_PC8:
 			ctx.notePCRel(sec, r, s, pic.PCRelative(out, t))
 		case elf.R_X86_64_PLT32:
-			if pic.Call(t) == pic.PLT || s.Type == elf.STT_GNU_IFUNC && !ctx.isStaticPIC() {
+			if pic.Call(t) == pic.PLT || s.Type == elf.STT_GNU_IFUNC {
 				s.flags |= needsPLT
 			}
 		case elf.R_X86_64_GOTPCRELX, elf.R_X86_64_REX_GOTPCRELX:
@@ -134,19 +140,11 @@ func (ctx *Context) scanSection(sec *InputSection) {
 	}
 }
 
-// isStaticPIC reports whether IFUNCs must be resolved without a dynamic
-// loader's help (static executables use __rela_iplt_start/end).
-func (ctx *Context) isStaticPIC() bool { return false }
-
 // noteAbsolute records what an absolute reference needs.
 func (ctx *Context) noteAbsolute(sec *InputSection, r rela, s *Symbol, a pic.Action, writable bool) {
 	switch a {
 	case pic.Relative:
-		if s.Type == elf.STT_GNU_IFUNC {
-			sec.numDynamic++ // R_X86_64_IRELATIVE
-		} else {
-			sec.numRelative++
-		}
+		sec.numRelative++
 		ctx.noteTextRel(sec, r, s, writable)
 	case pic.Dynamic:
 		sec.numDynamic++
@@ -214,4 +212,17 @@ func symDisplay(s *Symbol) string {
 		return "section " + s.Name
 	}
 	return "'" + s.Name + "'"
+}
+
+// takesIfuncAddress reports whether a relocation takes the address of an
+// IFUNC the output defines, other than through the GOT or a call.
+func (ctx *Context) takesIfuncAddress(s *Symbol, t pic.Target, typ elf.R_X86_64) bool {
+	if s.Type != elf.STT_GNU_IFUNC || t != pic.Local {
+		return false
+	}
+	switch typ {
+	case elf.R_X86_64_64, elf.R_X86_64_32, elf.R_X86_64_32S, elf.R_X86_64_PC32, elf.R_X86_64_PC64:
+		return true
+	}
+	return false
 }

@@ -112,6 +112,12 @@ func (s *Symbol) Addr(ctx *Context) uint64 {
 	if s.canonicalPLT {
 		return ctx.plt.entryAddr(s)
 	}
+	return s.defAddr(ctx)
+}
+
+// defAddr is the address of the definition itself: for an IFUNC, its
+// resolver, even when the PLT entry stands for its address.
+func (s *Symbol) defAddr(ctx *Context) uint64 {
 	if s.linkerDef {
 		return s.Value
 	}

@@ -121,7 +121,7 @@ func (ctx *Context) gotSlotRelocs(sl gotSlot) (int, int) {
 		switch {
 		case s.Imported || s.Preemptible:
 			return 0, 1
-		case s.Type == elf.STT_GNU_IFUNC && !ctx.isStatic():
+		case s.Type == elf.STT_GNU_IFUNC && !s.canonicalPLT:
 			return 0, 1
 		case ctx.Cfg.Kind.IsPIC() && ctx.target(s) != pic.Absolute:
 			return 1, 0
@@ -152,8 +152,13 @@ func (ctx *Context) writeGotAddr(dst []byte, addr uint64, s *Symbol) {
 	switch {
 	case s.Imported || s.Preemptible:
 		ctx.relaDyn.add(addr, elf.R_X86_64_GLOB_DAT, s, 0)
-	case s.Type == elf.STT_GNU_IFUNC && !ctx.isStatic():
-		ctx.relaDyn.add(addr, elf.R_X86_64_IRELATIVE, nil, int64(s.Addr(ctx)))
+	case s.Type == elf.STT_GNU_IFUNC && !s.canonicalPLT:
+		if ctx.isStatic() {
+			// No loader: the start code applies __rela_iplt_start..end.
+			ctx.relaPlt.add(addr, elf.R_X86_64_IRELATIVE, nil, int64(s.defAddr(ctx)))
+			return
+		}
+		ctx.relaDyn.add(addr, elf.R_X86_64_IRELATIVE, nil, int64(s.defAddr(ctx)))
 	case ctx.Cfg.Kind.IsPIC() && ctx.target(s) != pic.Absolute:
 		ctx.relaDyn.add(addr, elf.R_X86_64_RELATIVE, nil, int64(s.Addr(ctx)))
 		le.PutUint64(dst, s.Addr(ctx))
@@ -195,7 +200,7 @@ func (g *gotPltSection) write(ctx *Context, buf []byte) {
 	for i, s := range ctx.plt.syms {
 		slot := g.slotAddr(i)
 		if s.Type == elf.STT_GNU_IFUNC && !s.Imported && !s.Preemptible {
-			ctx.relaPlt.add(slot, elf.R_X86_64_IRELATIVE, nil, int64(s.Addr(ctx)))
+			ctx.relaPlt.add(slot, elf.R_X86_64_IRELATIVE, nil, int64(s.defAddr(ctx)))
 			continue
 		}
 		// Lazy binding: jump back to the push in the PLT entry.
@@ -281,7 +286,7 @@ func (ctx *Context) allocateSymbol(s *Symbol) {
 	}
 	if f&needsPLT != 0 {
 		ctx.plt.add(s)
-		if f&needsCanonicalPLT != 0 && s.Imported {
+		if f&needsCanonicalPLT != 0 && (s.Imported || s.Type == elf.STT_GNU_IFUNC) {
 			s.canonicalPLT = true
 		}
 	}

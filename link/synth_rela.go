@@ -79,6 +79,9 @@ func writeRelocs(buf []byte, relocs []dynReloc) {
 type relaPltSection struct {
 	chunkHeader
 	relocs []dynReloc
+	// gotIrelative counts the GOT slots of IFUNCs in a static executable,
+	// whose IRELATIVE relocations join this table (.rela.iplt).
+	gotIrelative int
 }
 
 func newRelaPltSection() *relaPltSection {
@@ -92,7 +95,9 @@ func (r *relaPltSection) add(addr uint64, typ elf.R_X86_64, s *Symbol, addend in
 
 func (r *relaPltSection) indexOf(pltIdx int) int { return pltIdx }
 
-func (r *relaPltSection) updateSize(ctx *Context) { r.Size = uint64(len(ctx.plt.syms)) * relaSize }
+func (r *relaPltSection) updateSize(ctx *Context) {
+	r.Size = uint64(len(ctx.plt.syms)+r.gotIrelative) * relaSize
+}
 
 func (r *relaPltSection) write(ctx *Context, buf []byte) {
 	if uint64(len(r.relocs))*relaSize != r.Size {
@@ -106,6 +111,10 @@ func (r *relaPltSection) write(ctx *Context, buf []byte) {
 // GOT, and the copy relocations.
 func (ctx *Context) countDynRelocs() {
 	rel, other := ctx.got.numDynRelocs(ctx)
+	if ctx.isStatic() {
+		ctx.relaPlt.gotIrelative, other = other, 0
+		ctx.relaPlt.Name = ".rela.iplt"
+	}
 	for _, obj := range ctx.objs {
 		for _, sec := range obj.Sections {
 			if sec != nil && sec.Live {

@@ -65,24 +65,30 @@ func (ctx *Context) writeSectionHeaders() {
 
 // sectionLinks gives sh_link and sh_info, which name other sections.
 func (ctx *Context) sectionLinks(c chunk) (uint32, uint32) {
-	idx := func(c chunk) uint32 {
-		if c == nil {
-			return 0
-		}
-		return uint32(c.header().Shndx)
+	var dynsymIdx, dynstrIdx, strtabIdx uint32
+	if ctx.dynsym != nil {
+		dynsymIdx, dynstrIdx = uint32(ctx.dynsym.Shndx), uint32(ctx.dynstr.Shndx)
+	}
+	if ctx.strtab != nil {
+		strtabIdx = uint32(ctx.strtab.Shndx)
 	}
 	h := c.header()
-	switch c {
-	case chunk(ctx.dynsym):
-		return idx(ctx.dynstr), h.Info
-	case chunk(ctx.gnuHash), chunk(ctx.sysvHash), chunk(ctx.versym), chunk(ctx.relaDyn):
-		return idx(ctx.dynsym), 0
-	case chunk(ctx.relaPlt):
-		return idx(ctx.dynsym), idx(ctx.gotPlt)
-	case chunk(ctx.verdef), chunk(ctx.verneed), chunk(ctx.dynamic):
-		return idx(ctx.dynstr), h.Info
-	case chunk(ctx.symtab):
-		return idx(ctx.strtab), h.Info
+	switch {
+	case ctx.dynsym != nil && c == chunk(ctx.dynsym):
+		return dynstrIdx, h.Info
+	case c == chunk(ctx.relaPlt):
+		return dynsymIdx, uint32(ctx.gotPlt.Shndx)
+	case c == chunk(ctx.relaDyn),
+		ctx.gnuHash != nil && c == chunk(ctx.gnuHash),
+		ctx.sysvHash != nil && c == chunk(ctx.sysvHash),
+		ctx.versym != nil && c == chunk(ctx.versym):
+		return dynsymIdx, 0
+	case ctx.verdef != nil && c == chunk(ctx.verdef),
+		ctx.verneed != nil && c == chunk(ctx.verneed),
+		ctx.dynamic != nil && c == chunk(ctx.dynamic):
+		return dynstrIdx, h.Info
+	case ctx.symtab != nil && c == chunk(ctx.symtab):
+		return strtabIdx, h.Info
 	}
 	return h.Link, h.Info
 }
