@@ -77,7 +77,6 @@ func (ctx *Context) scanSection(sec *InputSection) {
 			// Every way of taking the address must agree: the PLT entry
 			// becomes the function's address (lld's canonical PLT).
 			s.flags |= needsPLT | needsCanonicalPLT
-			continue
 		}
 		switch r.Type {
 		case elf.R_X86_64_NONE, elf.R_X86_64_SIZE32, elf.R_X86_64_SIZE64, elf.R_X86_64_DTPOFF32, elf.R_X86_64_DTPOFF64,
