@@ -44,7 +44,11 @@ func Link(cfg *Config) (err error) {
 		{"read inputs", ctx.readInputs},
 		// Decide the winning definition of each symbol.
 		{"resolve symbols", ctx.resolveSymbols},
-		// Group input sections into output sections; split mergeable ones; parse .eh_frame.
+		// Parse .eh_frame into CIEs and FDEs.
+		{"parse .eh_frame", ctx.parseEhFrames},
+		// --gc-sections: drop what no root reaches.
+		{"collect garbage sections", ctx.gcSections},
+		// Group input sections into output sections; split mergeable ones.
 		{"create output sections", ctx.buildOutputSections},
 		// .got, .plt, .dynsym and the other sections the linker makes.
 		{"create synthetic sections", ctx.createSyntheticSections},
@@ -101,9 +105,6 @@ func (ctx *Context) resolveSymbols() error {
 func (ctx *Context) buildOutputSections() error {
 	ctx.createOutputSections()
 	if err := ctx.splitMergeable(); err != nil {
-		return err
-	}
-	if err := ctx.parseEhFrames(); err != nil {
 		return err
 	}
 	ctx.dropDeadFDEs()

@@ -2,6 +2,7 @@ package link
 
 import (
 	"debug/elf"
+	"sort"
 )
 
 // InputSection is one section of an input object on its way to the output.
@@ -65,4 +66,10 @@ func relocWidth(t elf.R_X86_64) uint64 {
 	default:
 		return 4
 	}
+}
+
+// relIndexAt is the index of the first relocation at or after off; the
+// relocations of a section are sorted by offset.
+func (s *InputSection) relIndexAt(off uint64) int {
+	return sort.Search(s.NumRels(), func(i int) bool { return s.Rel(i).Off >= off })
 }
