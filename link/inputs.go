@@ -53,8 +53,11 @@ func (ctx *Context) readInputs() error {
 			}
 			ctx.loadFile(p, in, true)
 		}
+		// Load what this input pulled in before the next input is read, so
+		// a later shared library cannot claim a symbol an earlier archive
+		// provides (ld's order).
+		ctx.drainExtractions()
 	}
-	ctx.drainExtractions()
 	return ctx.checkpoint()
 }
 

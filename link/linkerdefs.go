@@ -36,7 +36,14 @@ func (ctx *Context) claimLinkerDefined() {
 		if hidden {
 			s.Vis = elf.STV_HIDDEN
 		}
-		s.excludeExport = !s.RefByDSO
+		s.excludeExport = hidden
+	}
+	if ctx.Cfg.Kind.IsExecutable() {
+		// ld's default script defines these in every executable; with -E
+		// they are exported.
+		for _, n := range []string{"__bss_start", "_edata", "_end"} {
+			ctx.intern(n)
+		}
 	}
 	for _, n := range linkerDefinedNames {
 		claim(n, hiddenLinkerDefined[n])
