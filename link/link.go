@@ -66,6 +66,7 @@ func Link(cfg *Config) (err error) {
 		// Copy sections, apply relocations, write tables and headers.
 		{"write", ctx.writeOutput},
 		{"commit output", ctx.commitOutput},
+		{"write map file", ctx.writeMapFile},
 	}
 	for _, p := range passes {
 		start := time.Now()

@@ -38,6 +38,22 @@ func (ctx *Context) claimLinkerDefined() {
 		}
 		s.excludeExport = hidden
 	}
+	// --defsym NAME=VALUE or NAME=SYMBOL[+-N] overrides any definition.
+	for _, d := range ctx.Cfg.Defsyms {
+		s := ctx.intern(d.Name)
+		s.File, s.Sec, s.Shared, s.lazy, s.Imported = nil, nil, nil, nil, false
+		s.rank, s.Bind = rankStrong, elf.STB_GLOBAL
+		if d.Symbol == "" {
+			s.Abs, s.Value = true, uint64(d.Addend)
+			continue
+		}
+		s.linkerDef = true
+		if t := ctx.lookup(d.Symbol); t != nil && t.IsDefined() {
+			s.Type, s.Size = t.Type, t.Size
+		} else {
+			ctx.errorf("--defsym %s=%s: symbol %s is not defined", d.Name, d.Symbol, d.Symbol)
+		}
+	}
 	if ctx.Cfg.Kind.IsExecutable() {
 		// ld's default script defines these in every executable; with -E
 		// they are exported.
@@ -87,6 +103,15 @@ func (ctx *Context) setLinkerDefinedValues() {
 	}
 	start := func(c chunk) uint64 { return c.header().Addr }
 	end := func(c chunk) uint64 { return c.header().Addr + c.header().Size }
+	for _, d := range ctx.Cfg.Defsyms {
+		if t := ctx.lookup(d.Symbol); d.Symbol != "" && t != nil {
+			s := ctx.lookup(d.Name)
+			s.Value = uint64(int64(t.Addr(ctx)) + d.Addend)
+			if t.Sec != nil && t.Sec.Out != nil {
+				s.defSec = t.Sec.Out
+			}
+		}
+	}
 	set("__ehdr_start", ctx.ehdr, start(ctx.ehdr))
 	if tls := ctx.tlsChunks(); len(tls) > 0 {
 		set("_TLS_MODULE_BASE_", tls[0], ctx.tlsStart)

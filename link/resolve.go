@@ -95,6 +95,9 @@ func (ctx *Context) addGlobal(obj *ObjectFile, i int) {
 			verName, hidden = name[at+1:], true
 		}
 	}
+	if es.isUndef() {
+		name = ctx.wrapped(name)
+	}
 	s := ctx.intern(name)
 	obj.Symbols[i] = s
 	if v := es.vis(); v != elf.STV_DEFAULT && (s.Vis == elf.STV_DEFAULT || v == elf.STV_HIDDEN || v == elf.STV_INTERNAL) {
@@ -371,4 +374,18 @@ func sortedNames[V any](m map[string]V) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// wrapped applies --wrap to an undefined reference: foo becomes __wrap_foo
+// and __real_foo becomes foo.
+func (ctx *Context) wrapped(name string) string {
+	for _, w := range ctx.Cfg.Wraps {
+		switch name {
+		case w:
+			return "__wrap_" + w
+		case "__real_" + w:
+			return w
+		}
+	}
+	return name
 }
