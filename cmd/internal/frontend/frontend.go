@@ -73,6 +73,14 @@ func Run(prog string, mode Mode, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	if path := os.Getenv("GOLD_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			report(stderr, prog, err)
+			return 1
+		}
+		defer stop()
+	}
 	if err := link.Link(cfg); err != nil {
 		report(stderr, prog, err)
 		return 1
