@@ -245,6 +245,14 @@ func (f *ObjectFile) readSections() error {
 		if err != nil {
 			return err
 		}
+		if h.Flags&elf.SHF_COMPRESSED != 0 && h.Type != elf.SHT_NOBITS {
+			plain, align, err := decompressSection(data)
+			if err != nil {
+				return fmt.Errorf("section %d (%s): %v", i, name, err)
+			}
+			data, h.Size, h.Addralign = plain, uint64(len(plain)), align
+			h.Flags &^= elf.SHF_COMPRESSED
+		}
 		if h.Addralign > 1<<30 {
 			return fmt.Errorf("section %d (%s): alignment 0x%x is too large", i, name, h.Addralign)
 		}

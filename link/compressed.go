@@ -1,0 +1,53 @@
+package link
+
+import (
+	"bytes"
+	"debug/elf"
+	"fmt"
+	"io"
+
+	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/zstd"
+)
+
+// maxDecompressed caps what one compressed section may expand to, so a
+// hostile ch_size cannot make the linker allocate without bound.
+const maxDecompressed = 1 << 32
+
+// decompressSection expands an SHF_COMPRESSED section (gcc -gz, zlib or
+// zstd) so the output carries it uncompressed, as ld does by default.
+func decompressSection(data []byte) ([]byte, uint64, error) {
+	if len(data) < 24 {
+		return nil, 0, fmt.Errorf("compressed section header is truncated")
+	}
+	typ := elf.CompressionType(le.Uint32(data))
+	size := le.Uint64(data[8:])
+	align := le.Uint64(data[16:])
+	if size > maxDecompressed {
+		return nil, 0, fmt.Errorf("compressed section claims %d bytes uncompressed, more than the %d allowed", size, uint64(maxDecompressed))
+	}
+	var r io.Reader
+	switch typ {
+	case elf.COMPRESS_ZLIB:
+		zr, err := zlib.NewReader(bytes.NewReader(data[24:]))
+		if err != nil {
+			return nil, 0, fmt.Errorf("bad zlib stream: %v", err)
+		}
+		defer zr.Close()
+		r = zr
+	case elf.COMPRESS_ZSTD:
+		zr, err := zstd.NewReader(bytes.NewReader(data[24:]), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxDecompressed))
+		if err != nil {
+			return nil, 0, fmt.Errorf("bad zstd stream: %v", err)
+		}
+		defer zr.Close()
+		r = zr
+	default:
+		return nil, 0, fmt.Errorf("unknown compression type %d", typ)
+	}
+	out := make([]byte, size)
+	if _, err := io.ReadFull(r, out); err != nil {
+		return nil, 0, fmt.Errorf("compressed data does not expand to the %d bytes its header claims: %v", size, err)
+	}
+	return out, max(align, 1), nil
+}
