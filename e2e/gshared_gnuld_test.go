@@ -83,7 +83,8 @@ func elflint(t testing.TB, path string) []string {
 		line = strings.ReplaceAll(line, path, "FILE")
 		line = strings.ReplaceAll(line, filepath.Base(path), "FILE")
 		line = strings.TrimSpace(numbers.ReplaceAllString(line, "N"))
-		if line != "" {
+		// "No errors" is the verdict, not a finding.
+		if line != "" && line != "No errors" {
 			seen[line] = true
 		}
 	}
@@ -103,6 +104,7 @@ func requireReadelfClean(t testing.TB, path string) {
 	require.True(t, r.ok(), "%s", r)
 	require.Empty(t, r.stderr, "readelf complained about %s", path)
 	for _, line := range strings.Split(r.stdout, "\n") {
-		require.NotContains(t, line, "Warning", "readelf: %s", line)
+		// "Warning:", not "Warning": CPython exports PyExc_BytesWarning.
+		require.NotContains(t, line, "Warning:", "readelf: %s", line)
 	}
 }

@@ -45,9 +45,12 @@ func decompressSection(data []byte) ([]byte, uint64, error) {
 	default:
 		return nil, 0, fmt.Errorf("unknown compression type %d", typ)
 	}
-	out := make([]byte, size)
-	if _, err := io.ReadFull(r, out); err != nil {
-		return nil, 0, fmt.Errorf("compressed data does not expand to the %d bytes its header claims: %v", size, err)
+	// Grow with the data actually produced rather than trusting ch_size
+	// for the allocation.
+	var out bytes.Buffer
+	n, err := io.Copy(&out, io.LimitReader(r, int64(size)))
+	if err != nil || uint64(n) != size {
+		return nil, 0, fmt.Errorf("compressed data does not expand to the %d bytes its header claims (got %d): %v", size, n, err)
 	}
-	return out, max(align, 1), nil
+	return out.Bytes(), max(align, 1), nil
 }

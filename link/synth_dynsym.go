@@ -120,6 +120,12 @@ func (d *dynsymSection) write(ctx *Context, buf []byte) {
 			continue
 		}
 		shndx, value := ctx.symbolSection(s)
+		if s.canonicalPLT && s.isDefinedHere() {
+			// Other modules must see the canonical address, and a plain
+			// function there: they would call an IFUNC's value.
+			shndx, value = uint16(ctx.plt.Shndx), ctx.plt.entryAddr(s)
+			e[4] = byte(bind)<<4 | byte(elf.STT_FUNC)
+		}
 		le.PutUint16(e[6:], shndx)
 		le.PutUint64(e[8:], value)
 		switch {

@@ -178,7 +178,9 @@ func (ctx *Context) symbolSectionAddr(s *Symbol) (uint16, uint64) {
 		if s.Sec.Out == nil {
 			return uint16(elf.SHN_UNDEF), 0
 		}
-		return uint16(s.Sec.Out.Shndx), s.Addr(ctx)
+		// An IFUNC whose PLT entry is its canonical address is still
+		// written at its resolver, as GNU ld does.
+		return uint16(s.Sec.Out.Shndx), s.defAddr(ctx)
 	}
 	return uint16(elf.SHN_ABS), s.Value
 }

@@ -3,7 +3,8 @@ package link
 import (
 	"debug/elf"
 	"fmt"
-	"sort"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -84,6 +85,9 @@ func (ctx *Context) undefinedHint(s *Symbol) string {
 	if lib := ctx.libraryDefining(s.Name); lib != "" {
 		return fmt.Sprintf("%s defines it; add it to the command line (a library it depends on is not searched for symbols)", lib)
 	}
+	if lib := wellKnownLibraryDefining(s.Name); lib != "" {
+		return fmt.Sprintf("%s defines it: link with -l%s", lib, libName(lib))
+	}
 	if strings.HasPrefix(s.Name, "_Z") {
 		return "a C++ symbol: link with g++ or add -lstdc++"
 	}
@@ -137,6 +141,37 @@ func enclosingFunction(sec *InputSection, off uint64) string {
 	return best
 }
 
-// sortUndefined keeps reports in first-reference order (already so) —
-// kept as a named step for readers of the pipeline.
-var _ = sort.Strings
+// wellKnownLibraries are the system libraries whose symbols people most
+// often forget to link (cos without -lm).
+var wellKnownLibraries = []string{"libm.so.6", "libstdc++.so.6", "libz.so.1", "libcrypto.so.3", "libssl.so.3", "libsqlite3.so.0"}
+
+func wellKnownLibraryDefining(name string) string {
+	for _, lib := range wellKnownLibraries {
+		for _, dir := range defaultLibDirs {
+			data, err := os.ReadFile(filepath.Join(dir, lib))
+			if err != nil {
+				continue
+			}
+			so, err := parseShared(lib, data)
+			if err != nil {
+				break
+			}
+			for _, ss := range so.Syms {
+				if !ss.Undef && !ss.Hidden && ss.Name == name {
+					return lib
+				}
+			}
+			break
+		}
+	}
+	return ""
+}
+
+// libName turns libm.so.6 into m, for a -l suggestion.
+func libName(lib string) string {
+	name := strings.TrimPrefix(lib, "lib")
+	if i := strings.Index(name, ".so"); i >= 0 {
+		name = name[:i]
+	}
+	return name
+}

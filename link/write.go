@@ -77,6 +77,9 @@ func (ctx *Context) sectionLinks(c chunk) (uint32, uint32) {
 	case ctx.dynsym != nil && c == chunk(ctx.dynsym):
 		return dynstrIdx, h.Info
 	case c == chunk(ctx.relaPlt):
+		if ctx.isStatic() {
+			return strtabLinkOfStatic(ctx), uint32(ctx.gotPlt.Shndx)
+		}
 		return dynsymIdx, uint32(ctx.gotPlt.Shndx)
 	case c == chunk(ctx.relaDyn),
 		ctx.gnuHash != nil && c == chunk(ctx.gnuHash),
@@ -164,4 +167,13 @@ func (ctx *Context) commitOutput() error {
 	}
 	ok = true
 	return nil
+}
+
+// strtabLinkOfStatic is the symbol table .rela.iplt names in a static
+// executable, which has no .dynsym: .symtab, as GNU ld writes it.
+func strtabLinkOfStatic(ctx *Context) uint32 {
+	if ctx.symtab == nil {
+		return 0
+	}
+	return uint32(ctx.symtab.Shndx)
 }
