@@ -14,6 +14,9 @@ import (
 // hostile ch_size cannot make the linker allocate without bound.
 const maxDecompressed = 1 << 32
 
+// maxCompressionRatio bounds expansion: real debug sections compress 3-20x.
+const maxCompressionRatio = 1000
+
 // decompressSection expands an SHF_COMPRESSED section (gcc -gz, zlib or
 // zstd) so the output carries it uncompressed, as ld does by default.
 func decompressSection(data []byte) ([]byte, uint64, error) {
@@ -23,6 +26,11 @@ func decompressSection(data []byte) ([]byte, uint64, error) {
 	typ := elf.CompressionType(le.Uint32(data))
 	size := le.Uint64(data[8:])
 	align := le.Uint64(data[16:])
+	// Debug information compresses well but not without limit; a larger
+	// claim is a decompression bomb, not a compiler's output.
+	if limit := uint64(len(data))*maxCompressionRatio + 1<<20; size > limit {
+		return nil, 0, fmt.Errorf("compressed section claims %d bytes uncompressed from %d, a ratio no compiler produces", size, len(data))
+	}
 	if size > maxDecompressed {
 		return nil, 0, fmt.Errorf("compressed section claims %d bytes uncompressed, more than the %d allowed", size, uint64(maxDecompressed))
 	}
