@@ -140,8 +140,10 @@ func (l *loader) prepare(prog *Object, bindNow bool) (entry, tp, inits uintptr, 
 		runIRelative(irel)
 		road.fillGL(l.objs, prog)
 	}
-	for i := len(l.objs) - 1; i >= 0; i-- {
-		o := l.objs[i]
+	// Dependencies before the objects that use them, the program last:
+	// binding a symbol to an ifunc calls its resolver, which needs its
+	// own object relocated.
+	for _, o := range append(l.initOrder(prog), prog) {
 		l.debug.relocating(o)
 		if _, rerr := r.relocate(o, false); rerr != nil {
 			if se, ok := rerr.(*symbolError); ok {
@@ -152,6 +154,7 @@ func (l *loader) prepare(prog *Object, bindNow bool) (entry, tp, inits uintptr, 
 			return
 		}
 	}
+	r.finishPending()
 	tp = allocateInitialTLS()
 	if road != nil {
 		road.setupThread(l.ps, tp)

@@ -15,6 +15,15 @@ type relocator struct {
 	provided map[string]uintptr // symbols the loader itself defines for glibc
 	bindNow  bool
 	debug    *debugLog
+	pending  []pendingIfunc
+}
+
+// finishPending runs the ifunc resolvers that had to wait.
+func (r *relocator) finishPending() {
+	for _, p := range r.pending {
+		putPtr(p.where, callC(p.resolver, 0, 0, 0)+p.addend)
+	}
+	r.pending = nil
 }
 
 // symbolError is glibc's "symbol lookup error".
@@ -29,8 +38,15 @@ func (e *symbolError) Error() string {
 
 // resolved is a symbol's owner and address for a relocation.
 type resolved struct {
-	def   symDef // zero for an undefined weak symbol
-	value uintptr
+	def          symDef // zero for an undefined weak symbol
+	value        uintptr
+	ifuncPending bool // value is an ifunc resolver not yet callable
+}
+
+// pendingIfunc is a relocation against an ifunc whose resolver must wait
+// until its object is relocated: *where = resolver() + addend.
+type pendingIfunc struct {
+	where, resolver, addend uintptr
 }
 
 // resolve finds the definition of symbol idx referenced by o.
@@ -62,6 +78,11 @@ func (r *relocator) resolve(o *Object, idx uint32, class int) (resolved, error) 
 	}
 	v := symAddr(def.obj, def.sym)
 	if def.typ() == elf.STT_GNU_IFUNC && get16(def.sym+symShndx) != 0 {
+		if !def.obj.relocated && def.obj != o {
+			// The resolver's object is not relocated yet (a dependency
+			// cycle): run it once everything is.
+			return resolved{def: def, value: v, ifuncPending: true}, nil
+		}
 		v = callC(v, 0, 0, 0)
 	}
 	r.debug.binding(o, def, ref.name, v)
@@ -185,6 +206,16 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([
 			}
 		} else {
 			res.def = symDef{obj: o}
+		}
+		if res.ifuncPending {
+			a := uintptr(0)
+			if typ == elf.R_X86_64_64 {
+				a = addend
+			} else if typ != elf.R_X86_64_GLOB_DAT && typ != elf.R_X86_64_JMP_SLOT {
+				return irel, fmt.Errorf("relocation against ifunc %s in an unrelocated object", cstring(res.def.obj.strtab+uintptr(get32(res.def.sym+symName))))
+			}
+			r.pending = append(r.pending, pendingIfunc{where: where, resolver: res.value, addend: a})
+			continue
 		}
 		switch typ {
 		case elf.R_X86_64_GLOB_DAT, elf.R_X86_64_JMP_SLOT:
