@@ -45,7 +45,6 @@ C_TO_GO(·cLibcDlopenMode, ·hookLibcDlopenMode)
 C_TO_GO(·cLibcDlsym, ·hookLibcDlsym)
 C_TO_GO(·cLibcDlvsym, ·hookLibcDlvsym)
 C_TO_GO(·cLibcDlclose, ·hookLibcDlclose)
-C_TO_GO(·cUnresolved, ·unresolvedCall)
 
 // __tls_get_addr(tls_index *ti) for modules with static TLS: every initial
 // module's block is allocated when its thread starts, so the DTV entry is
@@ -84,11 +83,10 @@ DATA ·cFuncTable+112(SB)/8, $·cLibcDlopenMode(SB)
 DATA ·cFuncTable+120(SB)/8, $·cLibcDlsym(SB)
 DATA ·cFuncTable+128(SB)/8, $·cLibcDlvsym(SB)
 DATA ·cFuncTable+136(SB)/8, $·cLibcDlclose(SB)
-DATA ·cFuncTable+144(SB)/8, $·cUnresolved(SB)
-DATA ·cFuncTable+152(SB)/8, $·finiAll(SB)
-DATA ·cFuncTable+160(SB)/8, $·blockAllHandler(SB)
-DATA ·cFuncTable+168(SB)/8, $·sigreturnTrampoline(SB)
-GLOBL ·cFuncTable(SB), RODATA, $176
+DATA ·cFuncTable+144(SB)/8, $·finiAll(SB)
+DATA ·cFuncTable+152(SB)/8, $·blockAllHandler(SB)
+DATA ·cFuncTable+160(SB)/8, $·sigreturnTrampoline(SB)
+GLOBL ·cFuncTable(SB), RODATA, $168
 
 // callC calls the C function fn(a1, a2, a3) on the loader's C stack (set by
 // initCStack) and returns its rax. Used before the hand-off, for ifunc

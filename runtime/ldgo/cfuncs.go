@@ -21,7 +21,6 @@ const (
 	funcLibcDlsym
 	funcLibcDlvsym
 	funcLibcDlclose
-	funcUnresolved
 	funcFini
 	funcBlockAllHandler
 	funcSigreturn
@@ -31,8 +30,6 @@ func cFuncAddrs() uintptr
 
 // cFunc returns the run-time address of C-ABI entry point i.
 func cFunc(i int) uintptr { return getPtr(cFuncAddrs() + uintptr(i)*8) }
-
-func unresolvedStubAddr() uintptr { return cFunc(funcUnresolved) }
 
 // callC calls a C function on the loader's C stack (see cabi_amd64.s).
 func callC(fn, a1, a2, a3 uintptr) uintptr
@@ -51,15 +48,4 @@ func providedSymbols() map[string]uintptr {
 		"_dl_allocate_tls_init": cFunc(funcDlAllocateTLSInit),
 		"_dl_deallocate_tls":    cFunc(funcDlDeallocateTLS),
 	}
-}
-
-var unresolvedMsg = []byte("ldgo: symbol lookup error: a lazily bound function could not be resolved\n")
-
-// unresolvedCall is where a PLT call to a symbol no library defines lands.
-//
-//go:nosplit
-func unresolvedCall(_, _, _, _ uintptr) uintptr {
-	rawSyscall6(1, 2, addrOf(unresolvedMsg), uintptr(len(unresolvedMsg)), 0, 0, 0)
-	rawSyscall6(231, 127, 0, 0, 0, 0, 0)
-	return 0
 }

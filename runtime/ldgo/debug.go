@@ -53,7 +53,7 @@ func (d *debugLog) binding(from *Object, def symDef, name string, value uintptr)
 	if d == nil || !d.bindings {
 		return
 	}
-	d.printf("binding file %s [0] to %s [0]: normal symbol `%s' at 0x%x", objName(from), objName(def.obj), name, value)
+	d.printf("binding file %s [0] to %s [0]: normal symbol `%s'", objName(from), objName(def.obj), name)
 }
 
 func (d *debugLog) relocating(o *Object) {

@@ -7,7 +7,6 @@
 package main
 
 import (
-	"debug/elf"
 	"fmt"
 	"os"
 	"runtime"
@@ -92,9 +91,6 @@ func main() {
 		l.list()
 		os.Exit(0)
 	}
-	if prog.flags&uint64(elf.DF_BIND_NOW) != 0 || prog.flags1&uint64(elf.DF_1_NOW) != 0 {
-		bindNow = true
-	}
 	entry, tp, inits, err := l.prepare(prog, bindNow)
 	if err != nil {
 		exitWithError(err)
@@ -155,6 +151,7 @@ func (l *loader) prepare(prog *Object, bindNow bool) (entry, tp, inits uintptr, 
 		}
 	}
 	r.finishPending()
+	setupLazy(l.objs, r.provided, l.debug.bindings)
 	tp = allocateInitialTLS()
 	if road != nil {
 		road.setupThread(l.ps, tp)

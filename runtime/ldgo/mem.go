@@ -69,3 +69,8 @@ func addrOf(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b
 
 // addrOfU64 is the address of a Go variable, for system calls.
 func addrOfU64(p *uint64) uintptr { return uintptr(unsafe.Pointer(p)) }
+
+// stringData is the address of a string's bytes.
+//
+//go:nosplit
+func stringData(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }

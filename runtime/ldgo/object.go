@@ -63,6 +63,7 @@ type Object struct {
 	loader    *Object   // the object whose DT_NEEDED brought this one in
 	serial    int
 	relocated bool
+	lazy      bool // PLT slots bound at first call
 	initDone  bool
 }
 

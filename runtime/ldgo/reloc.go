@@ -104,6 +104,10 @@ func (r *relocator) relocate(o *Object, deferIRelative bool) (irel []uintptr, er
 	if o.dynamic == 0 || o.relocated {
 		return nil, nil
 	}
+	// glibc binds PLT slots lazily unless LD_BIND_NOW or the object's own
+	// DF_BIND_NOW / DF_1_NOW says otherwise.
+	_, hasGOT := o.dynVal(elf.DT_PLTGOT)
+	o.lazy = hasGOT && !r.bindNow && o.flags&uint64(elf.DF_BIND_NOW) == 0 && o.flags1&uint64(elf.DF_1_NOW) == 0
 	textrel := o.hasDyn[elf.DT_TEXTREL] || o.flags&uint64(elf.DF_TEXTREL) != 0
 	if textrel {
 		o.protectSegments(true)
@@ -185,6 +189,11 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([
 			irel = append(irel, where, o.bias+addend)
 			continue
 		}
+		if typ == elf.R_X86_64_JMP_SLOT && o.lazy {
+			// Until the first call the slot points back into the PLT.
+			putPtr(where, getPtr(where)+o.bias)
+			continue
+		}
 		class := 0
 		switch typ {
 		case elf.R_X86_64_JMP_SLOT:
@@ -197,11 +206,6 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([
 			var err error
 			res, err = r.resolve(o, idx, class)
 			if err != nil {
-				if typ == elf.R_X86_64_JMP_SLOT && !r.bindNow {
-					// glibc would only fail when the function is called.
-					putPtr(where, unresolvedStubAddr())
-					continue
-				}
 				return irel, err
 			}
 		} else {
