@@ -226,3 +226,30 @@ func (g *glibcRoad) setupThread(ps *processStart, tp uintptr) {
 		put32(a, uint32(ps.aux[atSecure]))
 	}
 }
+
+// road is the glibc road of this process, or nil for a program without
+// glibc.
+var road *glibcRoad
+
+// addLinkMaps gives objects loaded by dlopen link maps, appends them to the
+// namespace's list after last, and tells dl_iterate_phdr's cache.
+func (g *glibcRoad) addLinkMaps(last *Object, fresh []*Object) {
+	lay := g.lay
+	prev := last
+	for _, o := range fresh {
+		o.linkMap = arenaAlloc(lay.lm.size, 16)
+	}
+	for i, o := range fresh {
+		var next *Object
+		if i+1 < len(fresh) {
+			next = fresh[i+1]
+		}
+		o.serial = prev.serial + 1
+		buildLinkMap(lay, o, prev, next, g.scopeElem)
+		putPtr(prev.linkMap+lay.lm.next, o.linkMap)
+		prev = o
+	}
+	ns := g.global + lay.gl.ns
+	put32(ns+lay.ns.nloaded, get32(ns+lay.ns.nloaded)+uint32(len(fresh)))
+	put64(g.global+lay.gl.loadAdds, get64(g.global+lay.gl.loadAdds)+uint64(len(fresh)))
+}

@@ -61,7 +61,7 @@ func quietOtherThreads() {
 	sent := uint64(0)
 	for _, e := range entries {
 		tid, err := strconv.Atoi(e.Name())
-		if err != nil || tid == pid {
+		if err != nil || tid == pid || tid == serviceTid {
 			continue
 		}
 		if unix.Tgkill(pid, tid, sigQuiet) == nil {

@@ -110,7 +110,6 @@ func (l *loader) prepare(prog *Object, bindNow bool) (entry, tp, inits uintptr, 
 			libc = o
 		}
 	}
-	var road *glibcRoad
 	tcbSize := uintptr(64)
 	if libc != nil && rtld != nil {
 		if road, err = newGlibcRoad(rtld, libc); err != nil {
@@ -152,6 +151,11 @@ func (l *loader) prepare(prog *Object, bindNow bool) (entry, tp, inits uintptr, 
 	}
 	r.finishPending()
 	setupLazy(l.objs, r.provided, l.debug.bindings)
+	if road != nil {
+		l.registerInitial()
+		r.scope = append([]*Object{}, l.objs...)
+		startDlService(l, r)
+	}
 	tp = allocateInitialTLS()
 	if road != nil {
 		road.setupThread(l.ps, tp)

@@ -74,3 +74,8 @@ func addrOfU64(p *uint64) uintptr { return uintptr(unsafe.Pointer(p)) }
 //
 //go:nosplit
 func stringData(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }
+
+// unsafePointer is the address of a uint32 variable, for futexes.
+//
+//go:nosplit
+func unsafePointer(p *uint32) unsafe.Pointer { return unsafe.Pointer(p) }
