@@ -14,14 +14,14 @@ import (
 // fills in what ld.so's dl_main would have: GLRO, GL, link maps, TLS, the
 // main thread's TCB; then __libc_early_init runs before any initializer.
 type glibcRoad struct {
-	lay          *glibcLayout
-	rtld, libc   *Object
-	global       uintptr // _rtld_global
-	globalRO     uintptr // _rtld_global_ro
-	scopeElem    uintptr // struct r_scope_elem of the global scope
-	earlyInit    uintptr // libc's __libc_early_init
-	dlfcnHook    uintptr
-	findObject   uintptr
+	lay        *glibcLayout
+	rtld, libc *Object
+	global     uintptr // _rtld_global
+	globalRO   uintptr // _rtld_global_ro
+	scopeElem  uintptr // struct r_scope_elem of the global scope
+	earlyInit  uintptr // libc's __libc_early_init
+	dlfcnHook  uintptr
+	findObject uintptr
 }
 
 // newGlibcRoad finds ld.so's globals and picks the layout table entry.

@@ -81,15 +81,15 @@ func glibc236Debian() *glibcLayout {
 	p.specific1stblock, p.specific, p.reportEvents, p.userStack = 784, 1296, 1553, 1554
 	p.stackblockSize, p.rseqArea = 1688, 2336
 	l.threadDB = map[string]uint32{
-		"_thread_db_pthread_list":                      704,
-		"_thread_db_pthread_tid":                       720,
-		"_thread_db_pthread_specific":                  1296,
-		"_thread_db_pthread_dtvp":                      8,
-		"_thread_db_pthread_report_events":             1553,
-		"_thread_db_link_map_l_tls_modid":              1152,
-		"_thread_db_link_map_l_tls_offset":             1144,
-		"_thread_db_rtld_global__dl_stack_used":        4264,
-		"_thread_db_rtld_global__dl_stack_user":        4280,
+		"_thread_db_pthread_list":                          704,
+		"_thread_db_pthread_tid":                           720,
+		"_thread_db_pthread_specific":                      1296,
+		"_thread_db_pthread_dtvp":                          8,
+		"_thread_db_pthread_report_events":                 1553,
+		"_thread_db_link_map_l_tls_modid":                  1152,
+		"_thread_db_link_map_l_tls_offset":                 1144,
+		"_thread_db_rtld_global__dl_stack_used":            4264,
+		"_thread_db_rtld_global__dl_stack_user":            4280,
 		"_thread_db_rtld_global__dl_tls_dtv_slotinfo_list": 4208,
 	}
 	return l

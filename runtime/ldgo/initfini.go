@@ -23,6 +23,14 @@ func (l *loader) initOrder(prog *Object) []*Object {
 		}
 	}
 	visit(prog)
+	if prog.isMain {
+		// Preloaded objects are roots of their own.
+		for _, o := range l.objs {
+			if o.preloaded {
+				visit(o)
+			}
+		}
+	}
 	return order
 }
 

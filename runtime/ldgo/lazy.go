@@ -30,10 +30,10 @@ type lazyVersion struct {
 }
 
 var (
-	lazyObjects  []lazyObject
-	lazyScope    []int32 // global scope, indices into lazyObjects
-	lazyProvided []lazyProvidedSym
-	lazyDebug    bool
+	lazyObjects    []lazyObject
+	lazyScope      []int32 // global scope, indices into lazyObjects
+	lazyProvided   []lazyProvidedSym
+	lazyDebug      bool
 	lazyLoaderName = arenaString("ldgo")
 )
 

@@ -2,8 +2,10 @@ package main
 
 import (
 	"debug/elf"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -165,4 +167,31 @@ func origin(o *Object) string {
 		}
 	}
 	return filepath.Dir(p)
+}
+
+// loadPreloads loads LD_PRELOAD (and --preload) objects and those listed
+// in /etc/ld.so.preload, right after the program. As in glibc, one that
+// cannot be loaded is reported and skipped; with AT_SECURE only names
+// without a slash are taken.
+func (l *loader) loadPreloads(names []string, secure bool) {
+	if b, err := os.ReadFile("/etc/ld.so.preload"); err == nil {
+		names = append(names, strings.Fields(string(b))...)
+	}
+	prog := l.objs[0]
+	for _, name := range names {
+		if secure && strings.Contains(name, "/") {
+			continue
+		}
+		o, err := l.loadLibrary(name, prog)
+		if err != nil {
+			msg := errNotFound.Error()
+			if le, ok := err.(*loadError); ok {
+				msg = le.err.Error()
+			}
+			msg = strings.TrimSuffix(msg, ": No such file or directory")
+			fmt.Fprintf(os.Stderr, "ERROR: ld.so: object '%s' from LD_PRELOAD cannot be preloaded (%s): ignored.\n", name, msg)
+			continue
+		}
+		o.preloaded = true
+	}
 }

@@ -60,7 +60,7 @@ func main() {
 			libraryPath = *opts.libraryPath
 		}
 	}
-	l := newLoader(ps, newSimpleSearcher(libraryPath), debugLog)
+	l := newLoader(ps, newSimpleSearcher(libraryPath, opts.inhibitCache), debugLog)
 	var prog *Object
 	var err error
 	if direct {
@@ -84,6 +84,9 @@ func main() {
 			exitWithError(err)
 		}
 	}
+	preload := splitPreload(env("LD_PRELOAD"))
+	preload = append(preload, opts.preload...)
+	l.loadPreloads(preload, secure)
 	if err := l.loadDependencies(); err != nil {
 		exitWithError(err)
 	}

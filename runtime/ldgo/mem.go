@@ -8,32 +8,41 @@ import "unsafe"
 // collector neither moves nor tracks it.
 
 // ptr turns a raw address into an unsafe.Pointer.
+//
 //go:nosplit
 func ptr(addr uintptr) unsafe.Pointer { return unsafe.Add(nil, addr) }
 
 //go:nosplit
-func get8(addr uintptr) uint8   { return *(*uint8)(ptr(addr)) }
+func get8(addr uintptr) uint8 { return *(*uint8)(ptr(addr)) }
+
 //go:nosplit
 func get16(addr uintptr) uint16 { return *(*uint16)(ptr(addr)) }
+
 //go:nosplit
 func get32(addr uintptr) uint32 { return *(*uint32)(ptr(addr)) }
+
 //go:nosplit
 func get64(addr uintptr) uint64 { return *(*uint64)(ptr(addr)) }
+
 //go:nosplit
 func getPtr(addr uintptr) uintptr {
 	return *(*uintptr)(ptr(addr))
 }
 
 //go:nosplit
-func put8(addr uintptr, v uint8)   { *(*uint8)(ptr(addr)) = v }
+func put8(addr uintptr, v uint8) { *(*uint8)(ptr(addr)) = v }
+
 //go:nosplit
 func put16(addr uintptr, v uint16) { *(*uint16)(ptr(addr)) = v }
+
 //go:nosplit
 func put32(addr uintptr, v uint32) { *(*uint32)(ptr(addr)) = v }
+
 //go:nosplit
 func put64(addr uintptr, v uint64) { *(*uint64)(ptr(addr)) = v }
+
 //go:nosplit
-func putPtr(addr, v uintptr)       { *(*uintptr)(ptr(addr)) = v }
+func putPtr(addr, v uintptr) { *(*uintptr)(ptr(addr)) = v }
 
 // bytesAt views n bytes at addr.
 func bytesAt(addr uintptr, n int) []byte {

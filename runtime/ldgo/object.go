@@ -13,8 +13,9 @@ type Object struct {
 	dev    uint64
 	ino    uint64
 
-	isMain bool // the program
-	isRtld bool // glibc's ld-linux-x86-64.so.2, mapped as a library
+	isMain    bool // the program
+	isRtld    bool // glibc's ld-linux-x86-64.so.2, mapped as a library
+	preloaded bool // LD_PRELOAD, /etc/ld.so.preload or --preload
 
 	etype    elf.Type
 	bias     uintptr // load bias: run-time address minus link-time address
@@ -26,8 +27,8 @@ type Object struct {
 	phdrs    []elf.Prog64
 	entry    uintptr
 
-	dynamic uintptr   // run-time address of .dynamic
-	dynNum  int       // entries in .dynamic, DT_NULL included
+	dynamic uintptr // run-time address of .dynamic
+	dynNum  int     // entries in .dynamic, DT_NULL included
 	dyn     [dynSlots]uint64
 	hasDyn  [dynSlots]bool
 	needed  []string

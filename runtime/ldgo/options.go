@@ -9,11 +9,13 @@ import (
 // options are ldgo's command-line options when run as a command, as
 // glibc's ld.so takes them.
 type options struct {
-	program     string
-	skip        int     // argv entries before the program's argv[0]
-	libraryPath *string // --library-path
-	argv0       string  // --argv0
-	list        bool    // --list
+	program      string
+	skip         int      // argv entries before the program's argv[0]
+	libraryPath  *string  // --library-path
+	argv0        string   // --argv0
+	list         bool     // --list
+	inhibitCache bool     // --inhibit-cache
+	preload      []string // --preload
 }
 
 const usage = `Usage: ldgo [OPTION]... EXECUTABLE-FILE [ARGS-FOR-PROGRAM...]
@@ -23,6 +25,8 @@ interpreter would.
   --list                list all dependencies and how they are resolved
   --library-path PATH   use given PATH instead of content of the environment
                         variable LD_LIBRARY_PATH
+  --preload LIST        preload objects named in LIST
+  --inhibit-cache       do not use /etc/ld.so.cache
   --argv0 STRING        set argv[0] to STRING before running
   --help                display this help and exit
   --version             output version information and exit
@@ -39,7 +43,9 @@ func parseOptions(ps *processStart) (options, error) {
 		switch a {
 		case "--list":
 			o.list = true
-		case "--library-path", "--argv0":
+		case "--inhibit-cache":
+			o.inhibitCache = true
+		case "--library-path", "--argv0", "--preload":
 			if i+1 >= ps.argc {
 				return o, fmt.Errorf("option %s needs an argument", a)
 			}
@@ -47,6 +53,8 @@ func parseOptions(ps *processStart) (options, error) {
 			v := ps.arg(i)
 			if a == "--argv0" {
 				o.argv0 = v
+			} else if a == "--preload" {
+				o.preload = append(o.preload, splitPreload(v)...)
 			} else {
 				o.libraryPath = &v
 			}
@@ -78,4 +86,9 @@ func (l *loader) list() {
 	for _, o := range l.objs[1:] {
 		fmt.Printf("\t%s => %s (0x%x)\n", o.name, o.path, o.mapStart)
 	}
+}
+
+// splitPreload splits LD_PRELOAD or --preload: colon- or space-separated.
+func splitPreload(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ':' || r == ' ' || r == '\t' })
 }

@@ -28,17 +28,23 @@ type SearchRequest struct {
 var errNotFound = errors.New("cannot open shared object file: No such file or directory")
 
 // simpleSearcher: DT_RPATH chain (without DT_RUNPATH), LD_LIBRARY_PATH,
-// DT_RUNPATH, then the default directories of Debian's multiarch glibc.
+// DT_RUNPATH, /etc/ld.so.cache, then the default directories of Debian's
+// multiarch glibc.
 type simpleSearcher struct {
 	libraryPath []string
+	cache       map[string]string
 	defaultDirs []string
 }
 
-func newSimpleSearcher(ldLibraryPath string) *simpleSearcher {
-	return &simpleSearcher{
+func newSimpleSearcher(ldLibraryPath string, inhibitCache bool) *simpleSearcher {
+	s := &simpleSearcher{
 		libraryPath: splitPath(ldLibraryPath, ""),
 		defaultDirs: []string{"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib"},
 	}
+	if !inhibitCache {
+		s.cache = ldsoCache("/etc/ld.so.cache")
+	}
+	return s
 }
 
 func (s *simpleSearcher) Search(name string, req *SearchRequest) (string, string, error) {
@@ -69,6 +75,9 @@ func (s *simpleSearcher) Search(name string, req *SearchRequest) (string, string
 	}
 	if p := try(req.RunPath); p != "" {
 		return p, "RUNPATH", nil
+	}
+	if p, ok := s.cache[name]; ok && compatibleELF(p) {
+		return p, "ld.so.cache", nil
 	}
 	if p := try(s.defaultDirs); p != "" {
 		return p, "system search path", nil

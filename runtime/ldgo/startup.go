@@ -1,11 +1,9 @@
 package main
 
-
-
 // Set by ldgoEntry before the Go runtime starts.
 var (
-	initialSP       uintptr      // address of argc on the process stack
-	savedSigmask    uint64       // signal mask at exec
+	initialSP       uintptr       // address of argc on the process stack
+	savedSigmask    uint64        // signal mask at exec
 	savedSigactions [65][4]uint64 // kernel struct sigaction per signal at exec
 )
 
@@ -136,4 +134,3 @@ func (ps *processStart) skipArgs(n int) {
 	}
 	ps.parse()
 }
-

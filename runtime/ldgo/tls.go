@@ -8,8 +8,8 @@ package main
 // dtv[modid] = {block address, to_free}.
 
 const (
-	tcbAlignment = 64  // glibc's TCB_ALIGNMENT
-	dtvSurplus   = 14  // glibc's DTV_SURPLUS
+	tcbAlignment  = 64 // glibc's TCB_ALIGNMENT
+	dtvSurplus    = 14 // glibc's DTV_SURPLUS
 	maxTLSModules = 256
 	// tlsStaticSurplus is glibc 2.36's default surplus with its default
 	// tunables: (nns-1)*144 + nns*144 + optional 512, nns = 4.
