@@ -2,6 +2,7 @@ package main
 
 import (
 	"runtime"
+	"runtime/debug"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -123,6 +124,7 @@ func startDlService(l *loader, r *relocator) {
 	started := make(chan struct{})
 	go func() {
 		runtime.LockOSThread()
+		debug.SetPanicOnFault(true)
 		all := ^uint64(0)
 		unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, addrOfU64(&all), 0, 8, 0, 0)
 		serviceTid = unix.Gettid()

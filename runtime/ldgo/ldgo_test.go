@@ -218,6 +218,29 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("undefined symbol: exit %d, stderr %q; ld.so says %q", got.code, got.stderr, want.stderr)
 	}
 
+	// A truncated library: a clean message, not a crash (glibc's ld.so
+	// dies of SIGBUS here).
+	lib, err := os.ReadFile(filepath.Join(dir, "libfoo.so.tmp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trunc := filepath.Join(dir, "trunc")
+	os.Mkdir(trunc, 0o755)
+	os.WriteFile(filepath.Join(trunc, "libfoo.so.tmp"), lib[:len(lib)/2], 0o644)
+	got = run(t, []string{"LD_LIBRARY_PATH=" + trunc}, ldgoPath, prog)
+	if got.code != 127 || !strings.Contains(got.stderr, "error while loading shared libraries: "+filepath.Join(trunc, "libfoo.so.tmp")+": file too short") {
+		t.Errorf("truncated library: exit %d, stderr %q", got.code, got.stderr)
+	}
+	// A 32-bit library earlier in the path is skipped, as glibc does.
+	wrong := filepath.Join(dir, "elf32")
+	os.Mkdir(wrong, 0o755)
+	lib32 := append([]byte{}, lib...)
+	lib32[4] = 1 // ELFCLASS32
+	os.WriteFile(filepath.Join(wrong, "libfoo.so.tmp"), lib32, 0o644)
+	if got := run(t, []string{"LD_LIBRARY_PATH=" + wrong + ":" + dir}, ldgoPath, prog); got.code != 42 {
+		t.Errorf("ELFCLASS32 first in the path: exit %d, stderr %q", got.code, got.stderr)
+	}
+
 	// A file that is not ELF.
 	bad := filepath.Join(dir, "notelf")
 	os.WriteFile(bad, []byte("#!/bin/sh\necho hi\n"), 0o755)

@@ -29,6 +29,9 @@ func main() {
 			fatalf("%s: internal error: %v", progName, r)
 		}
 	}()
+	// A fault reading a broken file becomes a panic, recovered above
+	// into a one-line error.
+	debug.SetPanicOnFault(true)
 	if initialSP == 0 {
 		fmt.Fprintln(os.Stderr, "ldgo: not started through its own entry point (build it with runtime/ldgo/build.sh)")
 		os.Exit(127)

@@ -86,6 +86,14 @@ func mapFile(o *Object, f *os.File, hdr elf.Header64, phdrs []elf.Prog64) error 
 	if hi == 0 {
 		return fmt.Errorf("object file has no loadable segments")
 	}
+	// A segment past the end of the file would fault when touched.
+	if st, err := f.Stat(); err == nil {
+		for _, p := range phdrs {
+			if elf.ProgType(p.Type) == elf.PT_LOAD && p.Off+p.Filesz > uint64(st.Size()) {
+				return fmt.Errorf("file too short")
+			}
+		}
+	}
 	flags := unix.MAP_PRIVATE | unix.MAP_ANONYMOUS
 	var hint unsafe.Pointer
 	if elf.Type(hdr.Type) == elf.ET_EXEC {
