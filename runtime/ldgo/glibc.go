@@ -74,6 +74,7 @@ func (g *glibcRoad) fillGLRO(ps *processStart, bindNow bool) {
 	putPtr(ro+r.tlsStaticAlign, tlsState.staticAlign)
 	putPtr(ro+r.tlsStaticSurplus, tlsStaticSurplus)
 	putPtr(ro+r.sysinfoDso, ps.aux[atSysinfoEhdr])
+	g.fillVDSOPointers(ps.aux[atSysinfoEhdr])
 	putPtr(ro+r.findObject, cFunc(funcFindObject))
 	putPtr(ro+r.dlfcnHook, dlfcnHookTable())
 	// GLRO(dl_init_all_dirs) stays NULL: libc's rtld_active() is then false

@@ -18,7 +18,8 @@ type glibcLayout struct {
 		platform, platformlen, pagesize, minsigstacksize, initialSearchlist,
 		clktck, debugFd, lazy, bindNot, fpuControl, hwcap, auxv,
 		tlsStaticSize, tlsStaticAlign, tlsStaticSurplus, sysinfoDso,
-		hwcap2, findObject, dlfcnHook uintptr
+		hwcap2, findObject, dlfcnHook, vdsoClockGettime, vdsoGettimeofday,
+		vdsoTime, vdsoGetcpu, vdsoClockGetres uintptr
 	}
 	gl struct { // struct rtld_global
 		ns, nsSize, nns, loadAdds, rtldMap, stackFlags, tlsMaxDtvIdx,
@@ -57,6 +58,7 @@ func glibc236Debian() *glibcLayout {
 	r.fpuControl, r.hwcap, r.auxv = 88, 96, 104
 	r.tlsStaticSize, r.tlsStaticAlign, r.tlsStaticSurplus = 672, 680, 688
 	r.sysinfoDso, r.hwcap2, r.findObject, r.dlfcnHook = 720, 776, 864, 872
+	r.vdsoClockGettime, r.vdsoGettimeofday, r.vdsoTime, r.vdsoGetcpu, r.vdsoClockGetres = 736, 744, 752, 760, 768
 	g := &l.gl
 	g.ns, g.nsSize, g.nns, g.loadAdds, g.rtldMap = 0, 160, 2560, 2688, 2736
 	g.stackFlags, g.tlsMaxDtvIdx, g.slotinfoList = 4192, 4200, 4208
