@@ -46,16 +46,33 @@ C_TO_GO(·cLibcDlsym, ·hookLibcDlsym)
 C_TO_GO(·cLibcDlvsym, ·hookLibcDlvsym)
 C_TO_GO(·cLibcDlclose, ·hookLibcDlclose)
 
-// __tls_get_addr(tls_index *ti) for modules with static TLS: every initial
-// module's block is allocated when its thread starts, so the DTV entry is
-// always set. Reads the DTV from the TCB at %fs:8.
+// __tls_get_addr(tls_index *ti): the DTV is at %fs:8; an entry that is 0
+// or -1, or past the DTV's length (dtv[-1]), goes to the slow path (a
+// module loaded by dlopen that this thread has not touched yet).
 TEXT ·cTLSGetAddr(SB),NOSPLIT|NOFRAME,$0
 	MOVQ	0(DI), AX	// ti_module
-	MOVQ	8(DI), DX	// ti_offset
 	BYTE $0x64; BYTE $0x48; BYTE $0x8b; BYTE $0x0c; BYTE $0x25; BYTE $0x08; BYTE $0x00; BYTE $0x00; BYTE $0x00 // MOVQ %fs:8, CX
-	SHLQ	$4, AX
-	MOVQ	(CX)(AX*1), AX
-	ADDQ	DX, AX
+	CMPQ	AX, -16(CX)
+	JHI	slow
+	MOVQ	AX, DX
+	SHLQ	$4, DX
+	MOVQ	(CX)(DX*1), DX
+	TESTQ	DX, DX
+	JZ	slow
+	CMPQ	DX, $-1
+	JEQ	slow
+	MOVQ	DX, AX
+	ADDQ	8(DI), AX	// ti_offset
+	RET
+slow:
+	JMP	·cTLSGetAddrSlow(SB)
+
+C_TO_GO(·cTLSGetAddrSlow, ·tlsGetAddrSlow)
+
+// threadPointer returns %fs:0, the TCB's pointer to itself.
+TEXT ·threadPointer(SB),NOSPLIT,$0-8
+	BYTE $0x64; BYTE $0x48; BYTE $0x8b; BYTE $0x04; BYTE $0x25; BYTE $0x00; BYTE $0x00; BYTE $0x00; BYTE $0x00 // MOVQ %fs:0, AX
+	MOVQ	AX, ret+0(FP)
 	RET
 
 // cFuncAddrs returns the addresses of the C-ABI entry points, in the order

@@ -105,9 +105,9 @@ func (l *loader) dlopen(r *relocator, file string, mode int) (uintptr, uintptr, 
 	}
 	fresh := l.objs[first:]
 	for _, o := range fresh {
-		if o.tlsBlockSize != 0 {
+		if err := addDynamicTLS(o, road); err != nil {
 			l.forget(first)
-			return 0, 0, fmt.Errorf("%s: cannot load an object with TLS at run time yet", o.path)
+			return 0, 0, err
 		}
 	}
 	group := l.group(root)
@@ -129,6 +129,7 @@ func (l *loader) dlopen(r *relocator, file string, mode int) (uintptr, uintptr, 
 	scoped.finishPending()
 	if road != nil {
 		road.addLinkMaps(l.objs[first-1], fresh)
+		road.tlsChanged(fresh)
 	}
 	var entries [][4]uintptr
 	ps := l.ps

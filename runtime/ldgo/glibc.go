@@ -254,3 +254,33 @@ func (g *glibcRoad) addLinkMaps(last *Object, fresh []*Object) {
 	put32(ns+lay.ns.nloaded, get32(ns+lay.ns.nloaded)+uint32(len(fresh)))
 	put64(g.global+lay.gl.loadAdds, get64(g.global+lay.gl.loadAdds)+uint64(len(fresh)))
 }
+
+// forEachThread calls fn with the thread pointer of every thread libc
+// knows: GL(dl_stack_used) (threads with stacks libc allocated) and
+// GL(dl_stack_user) (the main thread, user stacks). Each list entry is
+// struct pthread's list field.
+func (g *glibcRoad) forEachThread(fn func(tp uintptr)) {
+	for _, off := range []uintptr{g.lay.gl.stackUsed, g.lay.gl.stackUser} {
+		head := g.global + off
+		for e := getPtr(head); e != head && e != 0; e = getPtr(e) {
+			fn(e - g.lay.pt.list)
+		}
+	}
+}
+
+// tlsChanged tells glibc about module ids added by dlopen: the maximum
+// index, the slotinfo entries and a new generation (so that libc's
+// _dl_tls_get_addr_soft checks a thread's DTV before trusting it).
+func (g *glibcRoad) tlsChanged(objs []*Object) {
+	gl := g.global
+	tlsState.generation++
+	putPtr(gl+g.lay.gl.tlsGeneration, tlsState.generation)
+	putPtr(gl+g.lay.gl.tlsMaxDtvIdx, tlsState.maxModid)
+	list := getPtr(gl + g.lay.gl.slotinfoList)
+	for _, o := range objs {
+		if o.tlsModid != 0 && o.tlsModid < getPtr(list) {
+			putPtr(list+16+o.tlsModid*16, tlsState.generation)
+			putPtr(list+16+o.tlsModid*16+8, o.linkMap)
+		}
+	}
+}

@@ -163,6 +163,7 @@ func (l *loader) prepare(prog *Object, bindNow bool) (entry, tp, inits uintptr, 
 		startDlService(l, r)
 	}
 	tp = allocateInitialTLS()
+	threadPointerOfMain = tp
 	if road != nil {
 		road.setupThread(l.ps, tp)
 	} else {

@@ -21,7 +21,7 @@ const (
 // These live in plain Go globals without pointers so that nosplit code on a
 // C thread can read them.
 type tlsModule struct {
-	offset, image, imageSize, blockSize uintptr
+	offset, image, imageSize, blockSize, align uintptr // offset 0: dynamic TLS
 }
 
 var tlsState struct {
@@ -58,7 +58,7 @@ func layoutTLS(objs []*Object, tcbSize uintptr) error {
 		off := roundUp(offset+o.tlsBlockSize-firstbyte, align) + firstbyte
 		o.tlsOffset = off
 		offset = off
-		tlsState.modules[modid] = tlsModule{offset: off, image: o.tlsImage, imageSize: o.tlsImageSize, blockSize: o.tlsBlockSize}
+		tlsState.modules[modid] = tlsModule{offset: off, image: o.tlsImage, imageSize: o.tlsImageSize, blockSize: o.tlsBlockSize, align: align}
 	}
 	tlsState.maxModid = modid
 	tlsState.dtvLen = modid + dtvSurplus
@@ -131,20 +131,29 @@ func dlAllocateTLSInit(tcb, initTLS, _, _ uintptr) uintptr {
 		return 0
 	}
 	dtv := getPtr(tcb + 8)
+	if n := getPtr(dtv - 16); n < tlsState.maxModid {
+		// A cached thread stack keeps its DTV; dlopen added modules since.
+		grown := allocDTV()
+		if grown == 0 {
+			return 0
+		}
+		if dtv != tlsState.initialDtv {
+			rawSyscall6(sysMunmap, dtv-16, pageUpNosplit((n+2)*16), 0, 0, 0, 0)
+		}
+		dtv = grown + 16
+		putPtr(tcb+8, dtv)
+	}
 	for id := uintptr(1); id <= tlsState.maxModid && id < uintptr(len(tlsState.modules)); id++ {
 		m := &tlsState.modules[id]
-		dest := tcb - m.offset
-		putPtr(dtv+id*16, dest)
 		putPtr(dtv+id*16+8, 0)
-		if initTLS&0xff == 0 {
+		if m.offset == 0 {
+			putPtr(dtv+id*16, 0) // dynamic TLS: allocated at first use
 			continue
 		}
-		i := uintptr(0)
-		for ; i < m.imageSize; i++ {
-			put8(dest+i, get8(m.image+i))
-		}
-		for ; i < m.blockSize; i++ {
-			put8(dest+i, 0)
+		dest := tcb - m.offset
+		putPtr(dtv+id*16, dest)
+		if initTLS&0xff != 0 {
+			initTLSBlock(dest, m)
 		}
 	}
 	putPtr(dtv, tlsState.generation)
@@ -176,3 +185,101 @@ const (
 )
 
 func rawSyscall6(num, a1, a2, a3, a4, a5, a6 uintptr) uintptr
+
+//go:nosplit
+func initTLSBlock(dest uintptr, m *tlsModule) {
+	i := uintptr(0)
+	for ; i < m.imageSize; i++ {
+		put8(dest+i, get8(m.image+i))
+	}
+	for ; i < m.blockSize; i++ {
+		put8(dest+i, 0)
+	}
+}
+
+func threadPointer() uintptr
+
+// tlsGetAddrSlow is __tls_get_addr for a module this thread's DTV does not
+// cover yet: grow the DTV if it is too short, then point the entry at the
+// module's static block (static TLS placed by dlopen) or at a new block.
+//
+//go:nosplit
+func tlsGetAddrSlow(ti, _, _, _ uintptr) uintptr {
+	modid, off := getPtr(ti), getPtr(ti+8)
+	tp := threadPointer()
+	if modid == 0 || modid > tlsState.maxModid || modid >= uintptr(len(tlsState.modules)) {
+		return 0
+	}
+	dtv := getPtr(tp + 8)
+	if n := getPtr(dtv - 16); modid > n {
+		grown := allocDTV()
+		if grown == 0 {
+			return 0
+		}
+		for i := uintptr(0); i <= n; i++ {
+			putPtr(grown+16+i*16, getPtr(dtv+i*16))
+			putPtr(grown+16+i*16+8, getPtr(dtv+i*16+8))
+		}
+		putPtr(tp+8, grown+16)
+		if dtv != tlsState.initialDtv {
+			rawSyscall6(sysMunmap, dtv-16, pageUpNosplit((n+2)*16), 0, 0, 0, 0)
+		}
+		dtv = grown + 16
+	}
+	m := &tlsState.modules[modid]
+	var block uintptr
+	if m.offset != 0 {
+		block = tp - m.offset
+	} else {
+		size := pageUpNosplit(m.blockSize + m.align)
+		p := rawSyscall6(sysMmap, 0, size, protRW, mapPrivateAnon, ^uintptr(0), 0)
+		if p > ^uintptr(4095) {
+			return 0
+		}
+		block = (p + m.align - 1) &^ (m.align - 1)
+		initTLSBlock(block, m)
+		// to_free stays NULL: libc free()s it when it reuses a cached
+		// thread stack, and this block is not from malloc. It leaks.
+	}
+	putPtr(dtv+modid*16, block)
+	return block + off
+}
+
+// addDynamicTLS gives an object loaded by dlopen a module id. It takes a
+// static offset from the surplus if the block fits (so initial-exec code
+// works) and copies its image into every existing thread (walking glibc's
+// thread lists), else it gets dynamic TLS.
+func addDynamicTLS(o *Object, g *glibcRoad) error {
+	if o.tlsBlockSize == 0 || o.tlsModid != 0 {
+		return nil
+	}
+	modid := tlsState.maxModid + 1
+	if modid >= uintptr(len(tlsState.modules)) {
+		return errorf("%s: cannot allocate TLS: too many modules with TLS", o.path)
+	}
+	m := tlsModule{image: o.tlsImage, imageSize: o.tlsImageSize, blockSize: o.tlsBlockSize, align: o.tlsAlign}
+	firstbyte := (-o.tlsFirstByte) & (o.tlsAlign - 1)
+	off := roundUp(tlsState.staticUsed+o.tlsBlockSize-firstbyte, o.tlsAlign) + firstbyte
+	if o.tlsAlign <= tlsState.staticAlign && off+tlsState.tcbSize <= tlsState.staticSize {
+		m.offset = off
+		tlsState.staticUsed = off
+		if g != nil {
+			g.forEachThread(func(tp uintptr) { initTLSBlock(tp-off, &m) })
+		} else {
+			initTLSBlock(threadPointerOfMain-off, &m)
+		}
+	} else if o.flags&uint64(0x10) != 0 { // DF_STATIC_TLS
+		return errorf("%s: cannot allocate memory in static TLS block", o.path)
+	}
+	o.tlsModid, o.tlsOffset = modid, m.offset
+	tlsState.modules[modid] = m
+	tlsState.maxModid = modid
+	if tlsState.dtvLen < modid {
+		tlsState.dtvLen = modid + dtvSurplus
+	}
+	return nil
+}
+
+// threadPointerOfMain is the main thread's thread pointer (for programs
+// without glibc, which have no thread lists).
+var threadPointerOfMain uintptr
