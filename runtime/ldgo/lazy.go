@@ -34,6 +34,7 @@ var (
 	lazyScope      []int32 // global scope, indices into lazyObjects
 	lazyProvided   []lazyProvidedSym
 	lazyDebug      bool
+	lazyBindNot    bool // LD_BIND_NOT: resolve every call, never update the GOT
 	lazyLoaderName = arenaString("ldgo")
 )
 
@@ -151,7 +152,9 @@ func lazyBind(objIndex, relIndex uintptr) uintptr {
 		writeC(2, name)
 		writeStr(2, "'\n")
 	}
-	putPtr(where, value)
+	if !lazyBindNot {
+		putPtr(where, value)
+	}
 	return value
 }
 

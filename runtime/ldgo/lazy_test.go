@@ -25,6 +25,7 @@ int main(void) { addvec(x, y, z, 2); printf("z = [%d %d]\n", z[0], z[1]); return
 	}{
 		{[]string{"LDGO_DEBUG=bindings"}, "lazy symbol `addvec'"},
 		{[]string{"LDGO_DEBUG=bindings", "LD_BIND_NOW=1"}, "normal symbol `addvec'"},
+		{[]string{"LDGO_DEBUG=bindings", "LD_BIND_NOT=1"}, "lazy symbol `addvec'"},
 	} {
 		got := run(t, tc.env, prog)
 		if got.stdout != "z = [4 6]\n" || got.code != 0 {

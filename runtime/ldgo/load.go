@@ -132,6 +132,7 @@ func (l *loader) loadLibrary(name string, req *Object) (*Object, error) {
 		return o, nil
 	}
 	o.loader = req
+	o.rule = rule
 	o.isRtld = o.soname == "ld-linux-x86-64.so.2"
 	l.add(o)
 	l.byName[name] = o

@@ -50,6 +50,7 @@ func main() {
 		libraryPath = ""
 	}
 	bindNow := env("LD_BIND_NOW") != ""
+	lazyBindNot = env("LD_BIND_NOT") != ""
 
 	var opts options
 	if direct {

@@ -9,6 +9,7 @@ import (
 type Object struct {
 	name   string // as requested: DT_NEEDED entry, or the program path
 	path   string // the file actually opened
+	rule   string // the search rule that found it
 	soname string
 	dev    uint64
 	ino    uint64

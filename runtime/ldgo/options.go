@@ -84,7 +84,7 @@ done:
 // list prints each dependency and where it was found, like ldd.
 func (l *loader) list() {
 	for _, o := range l.objs[1:] {
-		fmt.Printf("\t%s => %s (0x%x)\n", o.name, o.path, o.mapStart)
+		fmt.Printf("\t%s => %s (0x%x) [%s]\n", o.name, o.path, o.mapStart, o.rule)
 	}
 }
 

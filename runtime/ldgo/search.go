@@ -105,6 +105,10 @@ func splitPath(list, origin string) []string {
 			d = strings.ReplaceAll(d, "${ORIGIN}", origin)
 			d = strings.ReplaceAll(d, "$ORIGIN", origin)
 		}
+		// Debian's glibc: $LIB is the multiarch library directory,
+		// $PLATFORM the machine.
+		d = strings.NewReplacer("${LIB}", "lib/x86_64-linux-gnu", "$LIB", "lib/x86_64-linux-gnu",
+			"${PLATFORM}", "x86_64", "$PLATFORM", "x86_64").Replace(d)
 		if d == "" {
 			d = "."
 		}
