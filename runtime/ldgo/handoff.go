@@ -30,7 +30,9 @@ const (
 	saSiginfo  = 0x4
 	saOnstack  = 0x08000000
 	saRestorer = 0x04000000
-	sigQuiet   = unix.SIGSYS // Go leaves it unblocked on its threads
+	// Go leaves SIGCHLD unblocked on its threads, and debuggers pass it
+	// on silently.
+	sigQuiet = unix.SIGCHLD
 )
 
 // handOff gives the thread to the program; it does not return.
