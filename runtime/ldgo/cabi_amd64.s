@@ -103,7 +103,13 @@ DATA ·cFuncTable+136(SB)/8, $·cLibcDlclose(SB)
 DATA ·cFuncTable+144(SB)/8, $·finiAll(SB)
 DATA ·cFuncTable+152(SB)/8, $·blockAllHandler(SB)
 DATA ·cFuncTable+160(SB)/8, $·sigreturnTrampoline(SB)
-GLOBL ·cFuncTable(SB), RODATA, $168
+DATA ·cFuncTable+168(SB)/8, $_dl_debug_state(SB)
+GLOBL ·cFuncTable(SB), RODATA, $176
+
+// _dl_debug_state is r_debug.r_brk: debuggers look this name up in the
+// interpreter's symbol table and break here to see libraries come and go.
+TEXT _dl_debug_state(SB),NOSPLIT|NOFRAME,$0
+	RET
 
 // callC calls the C function fn(a1, a2, a3) on the loader's C stack (set by
 // initCStack) and returns its rax. Used before the hand-off, for ifunc

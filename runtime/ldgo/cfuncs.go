@@ -24,6 +24,7 @@ const (
 	funcFini
 	funcBlockAllHandler
 	funcSigreturn
+	funcDebugState
 )
 
 func cFuncAddrs() uintptr

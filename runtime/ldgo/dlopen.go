@@ -128,8 +128,10 @@ func (l *loader) dlopen(r *relocator, file string, mode int) (uintptr, uintptr, 
 	}
 	scoped.finishPending()
 	if road != nil {
+		road.debugState(1)
 		road.addLinkMaps(l.objs[first-1], fresh)
 		road.tlsChanged(fresh)
+		road.debugState(0)
 	}
 	var entries [][4]uintptr
 	ps := l.ps

@@ -22,3 +22,24 @@ func TestGdbBacktrace(t *testing.T) {
 		t.Errorf("gdb backtrace:\n%s\n%s", got.stdout, got.stderr)
 	}
 }
+
+// TestGdbDlopen: gdb stops at ldgo's _dl_debug_state and so also knows a
+// library the program loaded with dlopen.
+func TestGdbDlopen(t *testing.T) {
+	if _, err := exec.LookPath("gdb"); err != nil {
+		t.Skip("gdb not installed")
+	}
+	dir := t.TempDir()
+	lib := buildC(t, dir, "gcc", "libcrash.so", "int crash_here(int *p) { return *p; }\n", "-g", "-shared", "-fPIC")
+	prog := buildC(t, dir, "gcc", "dlcrasher", `#include <dlfcn.h>
+int main(void) {
+	void *h = dlopen("`+lib+`", RTLD_NOW);
+	int (*f)(int *) = (int (*)(int *))dlsym(h, "crash_here");
+	return f(0);
+}
+`, "-g", "-ldl", "-Wl,-dynamic-linker,"+ldgoPath)
+	got := run(t, nil, "gdb", "-nx", "-batch", "-ex", "run", "-ex", "bt", prog)
+	if !strings.Contains(got.stdout, "#0  crash_here (p=") || !strings.Contains(got.stdout, "in main ()") {
+		t.Errorf("gdb backtrace:\n%s\n%s", got.stdout, got.stderr)
+	}
+}

@@ -16,12 +16,20 @@ import (
 type glibcRoad struct {
 	lay        *glibcLayout
 	rtld, libc *Object
-	global     uintptr // _rtld_global
-	globalRO   uintptr // _rtld_global_ro
-	scopeElem  uintptr // struct r_scope_elem of the global scope
-	earlyInit  uintptr // libc's __libc_early_init
-	dlfcnHook  uintptr
-	findObject uintptr
+	global     uintptr   // _rtld_global
+	globalRO   uintptr   // _rtld_global_ro
+	scopeElem  uintptr   // struct r_scope_elem of the global scope
+	earlyInit  uintptr   // libc's __libc_early_init
+	rDebug     []uintptr // the struct r_debug copies debuggers read
+}
+
+// debugState tells debuggers the link map list changes (RT_ADD, 1) or is
+// consistent again (RT_CONSISTENT, 0), as ld.so does around dlopen.
+func (g *glibcRoad) debugState(state uint32) {
+	for _, rd := range g.rDebug {
+		put32(rd+24, state)
+	}
+	callC(cFunc(funcDebugState), 0, 0, 0)
 }
 
 // newGlibcRoad finds ld.so's globals and picks the layout table entry.
@@ -116,9 +124,11 @@ func (g *glibcRoad) fillGL(objs []*Object, main *Object) {
 	putPtr(ns+lay.ns.mainSearchlist, main.linkMap+lay.lm.searchlist)
 	putPtr(ns+lay.ns.libcMap, g.libc.linkMap)
 	g.fillDebug(ns+lay.ns.debug, main)
+	g.rDebug = []uintptr{ns + lay.ns.debug}
 	if rd := symbolAddr(g.rtld, "_r_debug"); rd != 0 {
 		g.fillDebug(rd, main)
 		setDTDebug(main, rd)
+		g.rDebug = append(g.rDebug, rd)
 	}
 	putPtr(gl+lay.gl.nns, 1)
 	put64(gl+lay.gl.loadAdds, uint64(len(objs)))
@@ -145,7 +155,7 @@ func (g *glibcRoad) fillGL(objs []*Object, main *Object) {
 func (g *glibcRoad) fillDebug(rd uintptr, main *Object) {
 	put32(rd, 1) // r_version
 	putPtr(rd+8, main.linkMap)
-	putPtr(rd+16, symbolAddr(g.rtld, "_dl_debug_state"))
+	putPtr(rd+16, cFunc(funcDebugState))
 	put32(rd+24, 0) // RT_CONSISTENT
 	putPtr(rd+32, g.rtld.bias)
 }

@@ -166,6 +166,12 @@ func (l *loader) prepare(prog *Object, bindNow bool) (entry, tp, inits uintptr, 
 	tp = allocateInitialTLS()
 	threadPointerOfMain = tp
 	if road != nil {
+		// The initial set is complete: a debugger breaks here and
+		// reads the link map list, as after glibc's ld.so maps it.
+		road.debugState(1)
+		road.debugState(0)
+	}
+	if road != nil {
 		road.setupThread(l.ps, tp)
 	} else {
 		putPtr(tp+16, tp)
