@@ -36,7 +36,7 @@ const (
 )
 
 // handOff gives the thread to the program; it does not return.
-func handOff(ps *processStart, entry, tp, inits uintptr) {
+func handOff(ps *processStart, entry, tp, inits, fini uintptr) {
 	all := ^uint64(0)
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, addrOfU64(&all), 0, 8, 0, 0)
 	quietOtherThreads()
@@ -46,7 +46,6 @@ func handOff(ps *processStart, entry, tp, inits uintptr) {
 	if unix.Gettid() != unix.Getpid() {
 		fatalf("internal error: not on the main thread at hand-off")
 	}
-	fini := cFunc(funcFini)
 	entersyscallblock()
 	jumpToProgram(ps.sp, entry, fini, inits, tp)
 }

@@ -248,3 +248,15 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("not ELF: exit %d, stderr %q", got.code, got.stderr)
 	}
 }
+
+// TestStaticPrograms: a static program or static PIE run as `ldgo PROG`
+// starts as the kernel would start it.
+func TestStaticPrograms(t *testing.T) {
+	dir := t.TempDir()
+	for _, mode := range []string{"-static", "-static-pie"} {
+		prog := buildC(t, dir, "gcc", "hello"+mode, threadsTLS, "-pthread", mode)
+		if got := run(t, nil, ldgoPath, prog, "static"); got.stdout != "hello static 5 68\n" || got.code != 7 {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", mode, got.code, got.stdout, got.stderr)
+		}
+	}
+}

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"debug/elf"
 	"fmt"
 	"os"
 	"runtime"
@@ -91,6 +92,11 @@ func main() {
 	preload := splitPreload(env("LD_PRELOAD"))
 	preload = append(preload, opts.preload...)
 	l.loadPreloads(preload, secure)
+	if direct && !hasInterp(prog) {
+		// A static program (or static PIE) sets itself up: start it
+		// as the kernel would, with nothing relocated and no finalizer.
+		handOff(ps, prog.entry, 0, 0, 0)
+	}
 	if err := l.loadDependencies(); err != nil {
 		exitWithError(err)
 	}
@@ -102,7 +108,18 @@ func main() {
 	if err != nil {
 		exitWithError(err)
 	}
-	handOff(ps, entry, tp, inits)
+	handOff(ps, entry, tp, inits, cFunc(funcFini))
+}
+
+// hasInterp reports whether o asks for an interpreter (PT_INTERP): a
+// program without one is static.
+func hasInterp(o *Object) bool {
+	for _, p := range o.phdrs {
+		if elf.ProgType(p.Type) == elf.PT_INTERP {
+			return true
+		}
+	}
+	return false
 }
 
 // prepare relocates everything, sets up TLS and glibc's state, and returns
