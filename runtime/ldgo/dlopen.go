@@ -177,11 +177,13 @@ func dlErr(err error) error {
 	return err
 }
 
-// addGlobal appends objects to the global scope (RTLD_GLOBAL).
+// addGlobal appends objects to the global scope (RTLD_GLOBAL), for later
+// dlopens and for lazily bound calls.
 func (r *relocator) addGlobal(objs []*Object) {
 	for _, o := range objs {
 		if !containsObj(r.scope, o) {
 			r.scope = append(r.scope, o)
+			addLazyObject(o, true)
 		}
 	}
 }

@@ -82,3 +82,23 @@ int main(void) {
 		t.Errorf("stdout %q", got.stdout)
 	}
 }
+
+// TestDlopenGlobalLazy: a lazily bound call from the initial set finds a
+// symbol that only a library opened later with RTLD_GLOBAL defines.
+func TestDlopenGlobalLazy(t *testing.T) {
+	dir := t.TempDir()
+	lib := buildC(t, dir, "gcc", "libglob.so", "int later(void) { return 77; }\n", "-shared", "-fPIC")
+	buildC(t, dir, "gcc", "libdep.so", "int later(void);\nint dep_call(void) { return later(); }\n", "-shared", "-fPIC", "-Wl,-z,lazy")
+	prog := buildC(t, dir, "gcc", "glob", `#include <stdio.h>
+#include <dlfcn.h>
+int dep_call(void);
+int main(void) {
+	if (!dlopen("`+lib+`", RTLD_NOW | RTLD_GLOBAL)) { printf("%s\n", dlerror()); return 1; }
+	printf("later %d\n", dep_call());
+	return 0;
+}
+`, "-L"+dir, "-ldep", "-Wl,-rpath,"+dir, "-ldl", "-Wl,-z,lazy", "-Wl,--allow-shlib-undefined")
+	if got := compareWithGlibc(t, nil, prog); got.stdout != "later 77\n" {
+		t.Errorf("stdout %q", got.stdout)
+	}
+}

@@ -50,23 +50,13 @@ func callResolver(fn uintptr) uintptr
 // object's GOT[1] and GOT[2] at it. It runs after relocation, which has
 // rebased the objects' JUMP_SLOT entries instead of binding them.
 func setupLazy(scope []*Object, provided map[string]uintptr, debug bool) {
+	// Fixed capacity: dlopen appends while other threads read, and the
+	// backing arrays must never move under them.
+	lazyObjects = make([]lazyObject, 0, maxLazyObjects)
+	lazyScope = make([]int32, 0, maxLazyObjects)
 	index := map[*Object]int{}
 	for _, o := range scope {
-		index[o] = len(lazyObjects)
-		lo := lazyObject{bias: o.bias, symtab: o.symtab, strtab: o.strtab, versym: o.versym,
-			gnuHash: o.gnuHash, sysvHash: o.sysvHash, path: arenaString(o.path), isMain: o.isMain}
-		if v, ok := o.dynVal(elf.DT_JMPREL); ok {
-			lo.jmprel, lo.jmprelSize = o.bias+uintptr(v), uintptr(o.dyn[elf.DT_PLTRELSZ])
-		}
-		for _, v := range o.versions {
-			lv := lazyVersion{hash: v.hash, hidden: v.hidden}
-			if v.name != "" {
-				lv.name = arenaString(v.name)
-			}
-			lo.versions = append(lo.versions, lv)
-		}
-		lazyObjects = append(lazyObjects, lo)
-		lazyScope = append(lazyScope, int32(len(lazyObjects)-1))
+		index[o] = addLazyObject(o, true)
 	}
 	for name, v := range provided {
 		lazyProvided = append(lazyProvided, lazyProvidedSym{name: arenaString(name), value: v})
@@ -80,6 +70,33 @@ func setupLazy(scope []*Object, provided map[string]uintptr, debug bool) {
 		putPtr(got+8, uintptr(index[o]))
 		putPtr(got+16, lazyTrampolineAddr())
 	}
+}
+
+const maxLazyObjects = 4096
+
+// addLazyObject records o for lazyBind and, if global, appends it to the
+// scope lazyBind searches. It returns o's index.
+func addLazyObject(o *Object, global bool) int {
+	if len(lazyObjects) == cap(lazyObjects) {
+		return -1
+	}
+	lo := lazyObject{bias: o.bias, symtab: o.symtab, strtab: o.strtab, versym: o.versym,
+		gnuHash: o.gnuHash, sysvHash: o.sysvHash, path: arenaString(o.path), isMain: o.isMain}
+	if v, ok := o.dynVal(elf.DT_JMPREL); ok {
+		lo.jmprel, lo.jmprelSize = o.bias+uintptr(v), uintptr(o.dyn[elf.DT_PLTRELSZ])
+	}
+	for _, v := range o.versions {
+		lv := lazyVersion{hash: v.hash, hidden: v.hidden}
+		if v.name != "" {
+			lv.name = arenaString(v.name)
+		}
+		lo.versions = append(lo.versions, lv)
+	}
+	lazyObjects = append(lazyObjects, lo)
+	if global && len(lazyScope) < cap(lazyScope) {
+		lazyScope = append(lazyScope, int32(len(lazyObjects)-1))
+	}
+	return len(lazyObjects) - 1
 }
 
 // lazyBind resolves PLT relocation relIndex of object objIndex, stores the
