@@ -260,3 +260,17 @@ func TestStaticPrograms(t *testing.T) {
 		}
 	}
 }
+
+// TestOptions: ld.so's command-line options.
+func TestOptions(t *testing.T) {
+	if got := run(t, nil, ldgoPath, "--argv0", "renamed", "/usr/bin/python3", "-c", "import sys; print(sys.argv[0], sys.orig_argv[0])"); got.stdout != "-c renamed\n" {
+		t.Errorf("--argv0: %q %q", got.stdout, got.stderr)
+	}
+	got := run(t, nil, ldgoPath, "--list", "/usr/bin/ls")
+	if got.code != 0 || !strings.Contains(got.stdout, "libc.so.6 => ") {
+		t.Errorf("--list: exit %d, %q", got.code, got.stdout)
+	}
+	if got := run(t, nil, ldgoPath, "--bogus"); got.code != 127 || !strings.Contains(got.stderr, "unrecognized option '--bogus'") {
+		t.Errorf("bad option: exit %d, %q", got.code, got.stderr)
+	}
+}
