@@ -1,0 +1,379 @@
+package main
+
+import (
+	"debug/elf"
+	"unsafe"
+)
+
+// Lazy binding: PLT slots of lazily bound objects point back into their PLT
+// until the first call, which goes through PLT0 to lazyTrampoline and
+// lazyBind. lazyBind runs on the calling thread's stack after the hand-off,
+// so it and everything it calls is nosplit, allocation-free and writes no Go
+// pointers. It reads lazyObjects and lazyScope, built before the hand-off
+// and never changed after. Threads binding the same slot at once compute
+// the same value; the slot is one aligned 8-byte store.
+
+// lazyObject is what lazyBind needs about one object.
+type lazyObject struct {
+	bias, symtab, strtab, versym, jmprel, jmprelSize uintptr
+	gnuHash, sysvHash                                uintptr
+	versions                                         []lazyVersion // by version index
+	path                                             uintptr       // C string, for LDGO_DEBUG
+	isMain                                           bool
+}
+
+// lazyVersion is a version name as a C string and its ELF hash.
+type lazyVersion struct {
+	hash   uint32
+	hidden bool
+	name   uintptr
+}
+
+var (
+	lazyObjects    []lazyObject
+	lazyScope      []int32 // global scope, indices into lazyObjects
+	lazyProvided   []lazyProvidedSym
+	lazyDebug      bool
+	lazyBindNot    bool // LD_BIND_NOT: resolve every call, never update the GOT
+	lazyLoaderName = arenaString("ldgo")
+)
+
+type lazyProvidedSym struct {
+	name  uintptr // C string
+	value uintptr
+}
+
+func lazyTrampolineAddr() uintptr
+func callResolver(fn uintptr) uintptr
+
+// setupLazy records the objects for lazyBind and points each lazily bound
+// object's GOT[1] and GOT[2] at it. It runs after relocation, which has
+// rebased the objects' JUMP_SLOT entries instead of binding them.
+func setupLazy(scope []*Object, provided map[string]uintptr, debug bool) {
+	// Fixed capacity: dlopen appends while other threads read, and the
+	// backing arrays must never move under them.
+	lazyObjects = make([]lazyObject, 0, maxLazyObjects)
+	lazyScope = make([]int32, 0, maxLazyObjects)
+	index := map[*Object]int{}
+	for _, o := range scope {
+		index[o] = addLazyObject(o, true)
+	}
+	for name, v := range provided {
+		lazyProvided = append(lazyProvided, lazyProvidedSym{name: arenaString(name), value: v})
+	}
+	lazyDebug = debug
+	for _, o := range scope {
+		if !o.lazy {
+			continue
+		}
+		got := o.bias + uintptr(o.dyn[elf.DT_PLTGOT])
+		putPtr(got+8, uintptr(index[o]))
+		putPtr(got+16, lazyTrampolineAddr())
+	}
+}
+
+const maxLazyObjects = 4096
+
+// addLazyObject records o for lazyBind and, if global, appends it to the
+// scope lazyBind searches. It returns o's index.
+func addLazyObject(o *Object, global bool) int {
+	if len(lazyObjects) == cap(lazyObjects) {
+		return -1
+	}
+	lo := lazyObject{bias: o.bias, symtab: o.symtab, strtab: o.strtab, versym: o.versym,
+		gnuHash: o.gnuHash, sysvHash: o.sysvHash, path: arenaString(o.path), isMain: o.isMain}
+	if v, ok := o.dynVal(elf.DT_JMPREL); ok {
+		lo.jmprel, lo.jmprelSize = o.bias+uintptr(v), uintptr(o.dyn[elf.DT_PLTRELSZ])
+	}
+	for _, v := range o.versions {
+		lv := lazyVersion{hash: v.hash, hidden: v.hidden}
+		if v.name != "" {
+			lv.name = arenaString(v.name)
+		}
+		lo.versions = append(lo.versions, lv)
+	}
+	lazyObjects = append(lazyObjects, lo)
+	if global && len(lazyScope) < cap(lazyScope) {
+		lazyScope = append(lazyScope, int32(len(lazyObjects)-1))
+	}
+	return len(lazyObjects) - 1
+}
+
+// lazyBind resolves PLT relocation relIndex of object objIndex, stores the
+// address in its GOT slot and returns it for the trampoline to jump to.
+//
+//go:nosplit
+func lazyBind(objIndex, relIndex uintptr) uintptr {
+	if objIndex >= uintptr(len(lazyObjects)) {
+		lazyFail(0, 0)
+	}
+	o := &lazyObjects[objIndex]
+	rel := o.jmprel + relIndex*24
+	if relIndex*24 >= o.jmprelSize {
+		lazyFail(o.path, 0)
+	}
+	where := o.bias + uintptr(get64(rel))
+	info := get64(rel + 8)
+	sym := o.symtab + uintptr(info>>32)*symSize
+	name := o.strtab + uintptr(get32(sym+symName))
+	var verHash uint32
+	var verName uintptr
+	verHidden := false
+	if o.versym != 0 {
+		ndx := uintptr(get16(o.versym+uintptr(info>>32)*2) & 0x7fff)
+		if ndx < uintptr(len(o.versions)) && o.versions[ndx].hash != 0 {
+			verHash, verName, verHidden = o.versions[ndx].hash, o.versions[ndx].name, o.versions[ndx].hidden
+		}
+	}
+	value := uintptr(0)
+	var def *lazyObject
+	defPath := uintptr(0)
+	for i := 0; i < len(lazyProvided); i++ {
+		if cstrEqual(lazyProvided[i].name, name) {
+			value = lazyProvided[i].value
+			def = o
+			defPath = lazyLoaderName
+		}
+	}
+	if def == nil {
+		h := gnuHashC(name)
+		for i := 0; i < len(lazyScope); i++ {
+			d := &lazyObjects[lazyScope[i]]
+			if s := d.lookupC(name, h, verHash, verName, verHidden); s != 0 {
+				def = d
+				value = d.bias + uintptr(get64(s+symValue))
+				if get16(s+symShndx) == uint16(elf.SHN_ABS) {
+					value = uintptr(get64(s + symValue))
+				}
+				defPath = d.path
+				if elf.ST_TYPE(get8(s+symInfo)) == elf.STT_GNU_IFUNC {
+					value = callResolver(value)
+				}
+				break
+			}
+		}
+	}
+	if def == nil {
+		if elf.ST_BIND(get8(sym+symInfo)) != elf.STB_WEAK {
+			lazyFail(o.path, name)
+		}
+	}
+	if lazyDebug && def != nil {
+		writeDebugPrefix(2)
+		writeStr(2, "binding file ")
+		writeC(2, o.path)
+		writeStr(2, " [0] to ")
+		writeC(2, defPath)
+		writeStr(2, " [0]")
+		writeStr(2, ": lazy symbol `")
+		writeC(2, name)
+		writeStr(2, "'\n")
+	}
+	if !lazyBindNot {
+		putPtr(where, value)
+	}
+	return value
+}
+
+// lazyFail prints glibc's symbol lookup error and exits 127.
+//
+//go:nosplit
+func lazyFail(path, name uintptr) {
+	writeStr(2, "ldgo: symbol lookup error: ")
+	writeC(2, path)
+	writeStr(2, ": undefined symbol: ")
+	writeC(2, name)
+	writeStr(2, "\n")
+	rawSyscall6(231, 127, 0, 0, 0, 0, 0)
+}
+
+// writeStr writes a string to fd with a raw system call.
+//
+//go:nosplit
+func writeStr(fd uintptr, v string) {
+	if len(v) > 0 {
+		rawSyscall6(1, fd, stringData(v), uintptr(len(v)), 0, 0, 0)
+	}
+}
+
+// writeDebugPrefix writes LDGO_DEBUG's "     PID:\t" for the calling
+// process (a forked child has its own pid).
+//
+//go:nosplit
+func writeDebugPrefix(fd uintptr) {
+	var buf [16]byte
+	pid := rawSyscall6(39, 0, 0, 0, 0, 0, 0) // getpid
+	i := len(buf) - 2
+	buf[len(buf)-2], buf[len(buf)-1] = ':', '\t'
+	for {
+		i--
+		buf[i] = byte('0' + pid%10)
+		pid /= 10
+		if pid == 0 || i == 0 {
+			break
+		}
+	}
+	for i > 4 {
+		i--
+		buf[i] = ' '
+	}
+	rawSyscall6(1, fd, uintptr(unsafe.Pointer(&buf[i])), uintptr(len(buf)-i), 0, 0, 0)
+}
+
+// writeC writes the C string at p to fd.
+//
+//go:nosplit
+func writeC(fd, p uintptr) {
+	if p != 0 {
+		rawSyscall6(1, fd, p, cstrLen(p), 0, 0, 0)
+	}
+}
+
+//go:nosplit
+func cstrLen(p uintptr) uintptr {
+	n := uintptr(0)
+	for get8(p+n) != 0 {
+		n++
+	}
+	return n
+}
+
+//go:nosplit
+func cstrEqual(a, b uintptr) bool {
+	for i := uintptr(0); ; i++ {
+		x, y := get8(a+i), get8(b+i)
+		if x != y {
+			return false
+		}
+		if x == 0 {
+			return true
+		}
+	}
+}
+
+// gnuHashC is dynsym.GNUHash over a C string.
+//
+//go:nosplit
+func gnuHashC(p uintptr) uint32 {
+	h := uint32(5381)
+	for c := get8(p); c != 0; p, c = p+1, get8(p+1) {
+		h = h*33 + uint32(c)
+	}
+	return h
+}
+
+// sysvHashC is dynsym.SysVHash over a C string.
+//
+//go:nosplit
+func sysvHashC(p uintptr) uint32 {
+	var h uint32
+	for c := get8(p); c != 0; p, c = p+1, get8(p+1) {
+		h = h<<4 + uint32(c)
+		g := h & 0xf0000000
+		h ^= g >> 24
+		h &^= g
+	}
+	return h
+}
+
+// lookupC is lookupIn for a C-string name, as glibc's check_match for a
+// PLT reference.
+//
+//go:nosplit
+func (o *lazyObject) lookupC(name uintptr, h1 uint32, verHash uint32, verName uintptr, verHidden bool) uintptr {
+	var versioned uintptr
+	nversioned := 0
+	if g := o.gnuHash; g != 0 {
+		nbuckets, symoffset, bloomSize, shift := get32(g), get32(g+4), get32(g+8), get32(g+12)
+		if nbuckets == 0 || bloomSize == 0 {
+			return 0
+		}
+		bloom := g + 16
+		buckets := bloom + uintptr(bloomSize)*8
+		chain := buckets + uintptr(nbuckets)*4
+		word := get64(bloom + uintptr((h1/64)%bloomSize)*8)
+		mask := uint64(1)<<(h1%64) | uint64(1)<<((h1>>shift)%64)
+		if word&mask != mask {
+			return 0
+		}
+		i := get32(buckets + uintptr(h1%nbuckets)*4)
+		if i == 0 || i < symoffset {
+			return 0
+		}
+		for {
+			h2 := get32(chain + uintptr(i-symoffset)*4)
+			if h1|1 == h2|1 && o.matchC(i, name, verHash, verName, verHidden, &versioned, &nversioned) {
+				return o.symtab + uintptr(i)*symSize
+			}
+			if h2&1 != 0 {
+				break
+			}
+			i++
+		}
+	} else if o.sysvHash != 0 {
+		nbucket := get32(o.sysvHash)
+		if nbucket == 0 {
+			return 0
+		}
+		buckets := o.sysvHash + 8
+		chains := buckets + uintptr(nbucket)*4
+		for i := get32(buckets + uintptr(sysvHashC(name)%nbucket)*4); i != 0; i = get32(chains + uintptr(i)*4) {
+			if o.matchC(i, name, verHash, verName, verHidden, &versioned, &nversioned) {
+				return o.symtab + uintptr(i)*symSize
+			}
+		}
+	}
+	if nversioned == 1 {
+		return versioned
+	}
+	return 0
+}
+
+//go:nosplit
+func (o *lazyObject) matchC(idx uint32, name uintptr, verHash uint32, verName uintptr, verHidden bool, versioned *uintptr, nversioned *int) bool {
+	s := o.symtab + uintptr(idx)*symSize
+	info := get8(s + symInfo)
+	typ := elf.ST_TYPE(info)
+	if get16(s+symShndx) == 0 || (get64(s+symValue) == 0 && typ != elf.STT_TLS) {
+		return false
+	}
+	switch typ {
+	case elf.STT_NOTYPE, elf.STT_OBJECT, elf.STT_FUNC, elf.STT_COMMON, elf.STT_TLS, elf.STT_GNU_IFUNC:
+	default:
+		return false
+	}
+	switch elf.ST_BIND(info) {
+	case elf.STB_GLOBAL, elf.STB_WEAK, stbGNUUnique:
+	default:
+		return false
+	}
+	if !cstrEqual(o.strtab+uintptr(get32(s+symName)), name) {
+		return false
+	}
+	if o.versym == 0 {
+		return true
+	}
+	raw := get16(o.versym + uintptr(idx)*2)
+	ndx := uintptr(raw & 0x7fff)
+	var defHash uint32
+	var defName uintptr
+	if ndx < uintptr(len(o.versions)) {
+		defHash, defName = o.versions[ndx].hash, o.versions[ndx].name
+	}
+	if verName != 0 {
+		if defHash == verHash && defName != 0 && cstrEqual(defName, verName) {
+			return true
+		}
+		return !verHidden && defHash == 0 && raw&0x8000 == 0
+	}
+	if ndx >= 3 {
+		if raw&0x8000 == 0 {
+			if *nversioned == 0 {
+				*versioned = s
+			}
+			*nversioned++
+		}
+		return false
+	}
+	return true
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"debug/elf"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// loader holds the set of loaded objects in load order: the program, then
+// DT_NEEDED libraries breadth-first, each object once (by name, soname and
+// device+inode).
+type loader struct {
+	ps       *processStart
+	objs     []*Object
+	byName   map[string]*Object
+	byFile   map[[2]uint64]*Object
+	searcher LibrarySearcher
+	debug    *debugLog
+}
+
+func newLoader(ps *processStart, searcher LibrarySearcher, debug *debugLog) *loader {
+	return &loader{ps: ps, byName: map[string]*Object{}, byFile: map[[2]uint64]*Object{},
+		searcher: searcher, debug: debug}
+}
+
+// loadProgram maps the program named on ldgo's command line.
+func (l *loader) loadProgram(path string) (*Object, error) {
+	o, err := l.mapPath(path, path)
+	if err != nil {
+		return nil, &loadError{name: path, err: err}
+	}
+	o.isMain = true
+	if o.etype == elf.ET_DYN && o.entry == o.bias {
+		return nil, &loadError{name: path, err: errorf("cannot execute a shared library")}
+	}
+	l.add(o)
+	return o, nil
+}
+
+// adoptProgram records the program the kernel mapped (interpreter mode).
+func (l *loader) adoptProgram() (*Object, error) {
+	o := &Object{isMain: true}
+	o.path = l.ps.arg(0)
+	if fn := l.ps.aux[atExecfn]; fn != 0 {
+		o.path = cstring(fn)
+	}
+	o.name = o.path
+	adoptMapped(o, l.ps.aux[atPhdr], int(l.ps.aux[atPhnum]), l.ps.aux[atEntry])
+	if err := readDynamic(o); err != nil {
+		return nil, &loadError{name: o.path, err: err}
+	}
+	var st syscall.Stat_t
+	if syscall.Stat("/proc/self/exe", &st) == nil {
+		o.dev, o.ino = st.Dev, st.Ino
+	}
+	l.add(o)
+	return o, nil
+}
+
+func (l *loader) add(o *Object) {
+	l.objs = append(l.objs, o)
+	l.byName[o.name] = o
+	if o.soname != "" {
+		l.byName[o.soname] = o
+	}
+	if o.dev != 0 || o.ino != 0 {
+		l.byFile[[2]uint64{o.dev, o.ino}] = o
+	}
+}
+
+// mapPath opens, checks and maps one file.
+func (l *loader) mapPath(name, path string) (*Object, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, errNotFound
+	}
+	defer f.Close()
+	var st syscall.Stat_t
+	if err := syscall.Fstat(int(f.Fd()), &st); err == nil {
+		if o := l.byFile[[2]uint64{st.Dev, st.Ino}]; o != nil {
+			return o, nil
+		}
+	}
+	hdr, phdrs, err := readHeaders(f)
+	if err != nil {
+		return nil, err
+	}
+	o := &Object{name: name, path: path, dev: st.Dev, ino: st.Ino}
+	if err := mapFile(o, f, hdr, phdrs); err != nil {
+		return nil, err
+	}
+	if err := readDynamic(o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// loadDependencies loads DT_NEEDED breadth-first from the program.
+func (l *loader) loadDependencies() error {
+	for i := 0; i < len(l.objs); i++ {
+		o := l.objs[i]
+		for _, name := range o.needed {
+			dep, err := l.loadLibrary(name, o)
+			if err != nil {
+				return err
+			}
+			o.deps = append(o.deps, dep)
+		}
+	}
+	return nil
+}
+
+// loadLibrary returns the already-loaded object for name or maps it.
+func (l *loader) loadLibrary(name string, req *Object) (*Object, error) {
+	if o := l.byName[name]; o != nil {
+		return o, nil
+	}
+	path, rule, err := l.searcher.Search(name, l.searchRequest(req))
+	if err != nil {
+		return nil, &loadError{name: name, err: err}
+	}
+	l.debug.lib(name, path, rule, req)
+	o, err := l.mapPath(name, path)
+	if err != nil {
+		return nil, &loadError{name: path, err: err}
+	}
+	if o.isMain || containsObj(l.objs, o) {
+		l.byName[name] = o
+		return o, nil
+	}
+	o.loader = req
+	o.rule = rule
+	o.isRtld = o.soname == "ld-linux-x86-64.so.2"
+	l.add(o)
+	l.byName[name] = o
+	return o, nil
+}
+
+func containsObj(objs []*Object, o *Object) bool {
+	for _, x := range objs {
+		if x == o {
+			return true
+		}
+	}
+	return false
+}
+
+// searchRequest collects the RPATH chain and RUNPATH for a search by req.
+func (l *loader) searchRequest(req *Object) *SearchRequest {
+	r := &SearchRequest{RunPath: splitPath(req.runpath, origin(req))}
+	for o := req; o != nil; o = o.loader {
+		if o.rpath != "" {
+			r.RPaths = append(r.RPaths, splitPath(o.rpath, origin(o)))
+		}
+	}
+	return r
+}
+
+// origin is $ORIGIN for o: the directory of its file.
+func origin(o *Object) string {
+	p := o.path
+	if o.isMain {
+		if exe, err := filepath.Abs(p); err == nil {
+			p = exe
+		}
+	}
+	return filepath.Dir(p)
+}
+
+// loadPreloads loads LD_PRELOAD (and --preload) objects and those listed
+// in /etc/ld.so.preload, right after the program. As in glibc, one that
+// cannot be loaded is reported and skipped; with AT_SECURE only names
+// without a slash are taken.
+func (l *loader) loadPreloads(names []string, secure bool) {
+	if b, err := os.ReadFile("/etc/ld.so.preload"); err == nil {
+		names = append(names, strings.Fields(string(b))...)
+	}
+	prog := l.objs[0]
+	for _, name := range names {
+		if secure && strings.Contains(name, "/") {
+			continue
+		}
+		o, err := l.loadLibrary(name, prog)
+		if err != nil {
+			msg := errNotFound.Error()
+			if le, ok := err.(*loadError); ok {
+				msg = le.err.Error()
+			}
+			msg = strings.TrimSuffix(msg, ": No such file or directory")
+			fmt.Fprintf(os.Stderr, "ERROR: ld.so: object '%s' from LD_PRELOAD cannot be preloaded (%s): ignored.\n", name, msg)
+			continue
+		}
+		o.preloaded = true
+	}
+}

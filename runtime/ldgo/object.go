@@ -1,0 +1,96 @@
+package main
+
+import (
+	"debug/elf"
+)
+
+// Object is one ELF image in the process: the program or a library. The
+// fields that glibc also sees are copied into the object's link_map.
+type Object struct {
+	name   string // as requested: DT_NEEDED entry, or the program path
+	path   string // the file actually opened
+	rule   string // the search rule that found it
+	soname string
+	dev    uint64
+	ino    uint64
+
+	isMain    bool // the program
+	isRtld    bool // glibc's ld-linux-x86-64.so.2, mapped as a library
+	preloaded bool // LD_PRELOAD, /etc/ld.so.preload or --preload
+
+	etype    elf.Type
+	bias     uintptr // load bias: run-time address minus link-time address
+	mapStart uintptr
+	mapEnd   uintptr
+	textEnd  uintptr
+	phdr     uintptr // run-time address of the program headers
+	phnum    int
+	phdrs    []elf.Prog64
+	entry    uintptr
+
+	dynamic uintptr // run-time address of .dynamic
+	dynNum  int     // entries in .dynamic, DT_NULL included
+	dyn     [dynSlots]uint64
+	hasDyn  [dynSlots]bool
+	needed  []string
+	rpath   string
+	runpath string
+	flags   uint64
+	flags1  uint64
+
+	// Dynamic symbol tables, at run-time addresses.
+	symtab   uintptr
+	strtab   uintptr
+	strsz    uintptr
+	gnuHash  uintptr
+	sysvHash uintptr
+	versym   uintptr
+	versions []versionName // version index -> name, from verdef and verneed
+
+	// TLS (PT_TLS).
+	tlsImage     uintptr
+	tlsImageSize uintptr
+	tlsBlockSize uintptr
+	tlsAlign     uintptr
+	tlsFirstByte uintptr
+	tlsOffset    uintptr // distance below the thread pointer (variant II)
+	tlsModid     uintptr
+
+	relroStart uintptr
+	relroSize  uintptr
+	stackFlags uint32 // PT_GNU_STACK p_flags
+
+	deps      []*Object // DT_NEEDED in order, resolved
+	linkMap   uintptr   // glibc struct link_map for this object
+	loader    *Object   // the object whose DT_NEEDED brought this one in
+	serial    int
+	relocated bool
+	lazy      bool // PLT slots bound at first call
+	initDone  bool
+}
+
+// dynSlots covers the DT_ tags below DT_NUM that the loader reads by index.
+const dynSlots = 38
+
+// dynVal returns the value of a tag below dynSlots and whether it is present.
+func (o *Object) dynVal(tag elf.DynTag) (uint64, bool) {
+	if int(tag) >= dynSlots {
+		return 0, false
+	}
+	return o.dyn[tag], o.hasDyn[tag]
+}
+
+// displayName is how messages name the object: glibc uses the DT_NEEDED
+// name for libraries and the path for the program.
+func (o *Object) displayName() string {
+	if o.isMain {
+		return o.path
+	}
+	return o.name
+}
+
+// DT_RELR (packed relative relocations) is newer than debug/elf's table.
+const (
+	dtRELRSZ elf.DynTag = 35
+	dtRELR   elf.DynTag = 36
+)

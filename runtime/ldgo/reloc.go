@@ -1,0 +1,301 @@
+package main
+
+import (
+	"debug/elf"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// relocator applies relocations in glibc's order: dependencies before the
+// objects that need them, each object's IRELATIVE relocations after its
+// symbolic ones (so ifunc resolvers run against relocated code).
+type relocator struct {
+	scope    []*Object          // global scope: program, dependencies breadth-first
+	provided map[string]uintptr // symbols the loader itself defines for glibc
+	bindNow  bool
+	debug    *debugLog
+	pending  []pendingIfunc
+}
+
+// finishPending runs the ifunc resolvers that had to wait.
+func (r *relocator) finishPending() {
+	for _, p := range r.pending {
+		putPtr(p.where, callC(p.resolver, 0, 0, 0)+p.addend)
+	}
+	r.pending = nil
+}
+
+// symbolError is glibc's "symbol lookup error".
+type symbolError struct {
+	obj  *Object
+	name string
+}
+
+func (e *symbolError) Error() string {
+	return fmt.Sprintf("symbol lookup error: %s: undefined symbol: %s", e.obj.displayName(), e.name)
+}
+
+// resolved is a symbol's owner and address for a relocation.
+type resolved struct {
+	def          symDef // zero for an undefined weak symbol
+	value        uintptr
+	ifuncPending bool // value is an ifunc resolver not yet callable
+}
+
+// pendingIfunc is a relocation against an ifunc whose resolver must wait
+// until its object is relocated: *where = resolver() + addend.
+type pendingIfunc struct {
+	where, resolver, addend uintptr
+}
+
+// resolve finds the definition of symbol idx referenced by o.
+func (r *relocator) resolve(o *Object, idx uint32, class int) (resolved, error) {
+	s := o.symtab + uintptr(idx)*symSize
+	info := get8(s + symInfo)
+	vis := elf.ST_VISIBILITY(get8(s + 5))
+	if elf.ST_BIND(info) == elf.STB_LOCAL || vis == elf.STV_HIDDEN || vis == elf.STV_INTERNAL {
+		return resolved{def: symDef{obj: o, sym: s}, value: symAddr(o, s)}, nil
+	}
+	ref := o.symRefOf(idx)
+	if v, ok := r.provided[ref.name]; ok {
+		return resolved{value: v}, nil
+	}
+	var skip *Object
+	if class&classCopy != 0 {
+		skip = r.scope[0]
+	}
+	scope := r.scope
+	if o.flags&uint64(elf.DF_SYMBOLIC) != 0 {
+		scope = append([]*Object{o}, r.scope...)
+	}
+	def := lookup(scope, &ref, class, skip)
+	if !def.found() {
+		if elf.ST_BIND(info) == elf.STB_WEAK {
+			return resolved{}, nil
+		}
+		return resolved{}, &symbolError{obj: o, name: ref.name}
+	}
+	v := symAddr(def.obj, def.sym)
+	if def.typ() == elf.STT_GNU_IFUNC && get16(def.sym+symShndx) != 0 {
+		if !def.obj.relocated && def.obj != o {
+			// The resolver's object is not relocated yet (a dependency
+			// cycle): run it once everything is.
+			return resolved{def: def, value: v, ifuncPending: true}, nil
+		}
+		v = callC(v, 0, 0, 0)
+	}
+	r.debug.binding(o, def, ref.name, v)
+	return resolved{def: def, value: v}, nil
+}
+
+// symAddr is glibc's SYMBOL_ADDRESS: absolute symbols are not biased.
+func symAddr(o *Object, s uintptr) uintptr {
+	if get16(s+symShndx) == uint16(elf.SHN_ABS) {
+		return uintptr(get64(s + symValue))
+	}
+	return o.bias + uintptr(get64(s+symValue))
+}
+
+// relocate applies all of o's relocations. With deferIRelative the
+// IRELATIVE ones are returned instead of run (ld.so's own, whose resolver
+// needs GLRO filled first).
+func (r *relocator) relocate(o *Object, deferIRelative bool) (irel []uintptr, err error) {
+	if o.dynamic == 0 || o.relocated {
+		return nil, nil
+	}
+	// glibc binds PLT slots lazily unless LD_BIND_NOW or the object's own
+	// DF_BIND_NOW / DF_1_NOW says otherwise.
+	_, hasGOT := o.dynVal(elf.DT_PLTGOT)
+	o.lazy = hasGOT && !r.bindNow && o.flags&uint64(elf.DF_BIND_NOW) == 0 && o.flags1&uint64(elf.DF_1_NOW) == 0
+	textrel := o.hasDyn[elf.DT_TEXTREL] || o.flags&uint64(elf.DF_TEXTREL) != 0
+	if textrel {
+		o.protectSegments(true)
+	}
+	if v, ok := o.dynVal(dtRELR); ok {
+		applyRELR(o, o.bias+uintptr(v), uintptr(o.dyn[dtRELRSZ]))
+	}
+	if v, ok := o.dynVal(elf.DT_RELA); ok {
+		if irel, err = r.applyRela(o, o.bias+uintptr(v), uintptr(o.dyn[elf.DT_RELASZ]), irel); err != nil {
+			return nil, err
+		}
+	}
+	if v, ok := o.dynVal(elf.DT_JMPREL); ok {
+		if o.dyn[elf.DT_PLTREL] != uint64(elf.DT_RELA) {
+			return nil, fmt.Errorf("DT_PLTREL is not DT_RELA")
+		}
+		if irel, err = r.applyRela(o, o.bias+uintptr(v), uintptr(o.dyn[elf.DT_PLTRELSZ]), irel); err != nil {
+			return nil, err
+		}
+	}
+	if !deferIRelative {
+		runIRelative(irel)
+		irel = nil
+	}
+	if textrel {
+		o.protectSegments(false)
+	}
+	o.relocated = true
+	return irel, nil
+}
+
+// runIRelative calls each resolver (pairs of address, resolver) and stores
+// the function it picks.
+func runIRelative(irel []uintptr) {
+	for i := 0; i+1 < len(irel); i += 2 {
+		putPtr(irel[i], callC(irel[i+1], 0, 0, 0))
+	}
+}
+
+// applyRELR applies a DT_RELR table: even words are addresses, odd words
+// bitmaps of the 63 words that follow the last address.
+func applyRELR(o *Object, table, size uintptr) {
+	var where uintptr
+	for p := table; p < table+size; p += 8 {
+		e := uintptr(get64(p))
+		if e&1 == 0 {
+			where = o.bias + e
+			putPtr(where, getPtr(where)+o.bias)
+			where += 8
+			continue
+		}
+		for i := uintptr(0); e>>1 != 0; i++ {
+			e >>= 1
+			if e&1 != 0 {
+				a := where + i*8
+				putPtr(a, getPtr(a)+o.bias)
+			}
+		}
+		where += 63 * 8
+	}
+}
+
+// applyRela applies one Elf64_Rela table.
+func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([]uintptr, error) {
+	for p := table; p+24 <= table+size; p += 24 {
+		offset := uintptr(get64(p))
+		info := get64(p + 8)
+		addend := uintptr(get64(p + 16))
+		typ := elf.R_X86_64(info & 0xffffffff)
+		idx := uint32(info >> 32)
+		where := o.bias + offset
+		switch typ {
+		case elf.R_X86_64_NONE:
+			continue
+		case elf.R_X86_64_RELATIVE, elf.R_X86_64_RELATIVE64:
+			putPtr(where, o.bias+addend)
+			continue
+		case elf.R_X86_64_IRELATIVE:
+			irel = append(irel, where, o.bias+addend)
+			continue
+		}
+		if typ == elf.R_X86_64_JMP_SLOT && o.lazy {
+			// Until the first call the slot points back into the PLT.
+			putPtr(where, getPtr(where)+o.bias)
+			continue
+		}
+		class := 0
+		switch typ {
+		case elf.R_X86_64_JMP_SLOT:
+			class = classPLT
+		case elf.R_X86_64_COPY:
+			class = classCopy
+		}
+		var res resolved
+		if idx != 0 {
+			var err error
+			res, err = r.resolve(o, idx, class)
+			if err != nil {
+				return irel, err
+			}
+		} else {
+			res.def = symDef{obj: o}
+		}
+		if res.ifuncPending {
+			a := uintptr(0)
+			if typ == elf.R_X86_64_64 {
+				a = addend
+			} else if typ != elf.R_X86_64_GLOB_DAT && typ != elf.R_X86_64_JMP_SLOT {
+				return irel, fmt.Errorf("relocation against ifunc %s in an unrelocated object", cstring(res.def.obj.strtab+uintptr(get32(res.def.sym+symName))))
+			}
+			r.pending = append(r.pending, pendingIfunc{where: where, resolver: res.value, addend: a})
+			continue
+		}
+		switch typ {
+		case elf.R_X86_64_GLOB_DAT, elf.R_X86_64_JMP_SLOT:
+			putPtr(where, res.value)
+		case elf.R_X86_64_64:
+			putPtr(where, res.value+addend)
+		case elf.R_X86_64_PC32, elf.R_X86_64_32, elf.R_X86_64_32S:
+			v := res.value + addend
+			if typ == elf.R_X86_64_PC32 {
+				v -= where
+			}
+			put32(where, uint32(v))
+		case elf.R_X86_64_PC64:
+			putPtr(where, res.value+addend-where)
+		case elf.R_X86_64_SIZE64:
+			putPtr(where, uintptr(res.def.size())+addend)
+		case elf.R_X86_64_SIZE32:
+			put32(where, uint32(uintptr(res.def.size())+addend))
+		case elf.R_X86_64_COPY:
+			if res.def.found() {
+				n := min(res.def.size(), get64(o.symtab+uintptr(idx)*symSize+symSizeF))
+				copy(bytesAt(where, int(n)), bytesAt(res.value, int(n)))
+			}
+		case elf.R_X86_64_DTPMOD64:
+			if res.def.obj != nil {
+				putPtr(where, res.def.obj.tlsModid)
+			}
+		case elf.R_X86_64_DTPOFF64:
+			if res.def.sym != 0 {
+				putPtr(where, uintptr(res.def.value())+addend)
+			} else {
+				putPtr(where, addend)
+			}
+		case elf.R_X86_64_TPOFF64:
+			if d := res.def; d.obj != nil {
+				if d.obj.tlsOffset == 0 {
+					return irel, fmt.Errorf("cannot allocate memory in static TLS block")
+				}
+				var v uintptr
+				if d.sym != 0 {
+					v = uintptr(d.value())
+				}
+				putPtr(where, v+addend-d.obj.tlsOffset)
+			}
+		default:
+			return irel, fmt.Errorf("unexpected reloc type 0x%x", uint32(typ))
+		}
+	}
+	return irel, nil
+}
+
+// protectSegments makes read-only segments writable (for text relocations)
+// or restores their protections.
+func (o *Object) protectSegments(writable bool) {
+	for _, p := range o.phdrs {
+		if elf.ProgType(p.Type) != elf.PT_LOAD || elf.ProgFlag(p.Flags)&elf.PF_W != 0 {
+			continue
+		}
+		start := pageDown(o.bias + uintptr(p.Vaddr))
+		end := pageUp(o.bias + uintptr(p.Vaddr+p.Memsz))
+		prot := elfProt(elf.ProgFlag(p.Flags))
+		if writable {
+			prot |= unix.PROT_WRITE
+		}
+		unix.Mprotect(bytesAt(start, int(end-start)), prot)
+	}
+}
+
+// protectRELRO makes the object's PT_GNU_RELRO read-only after relocation.
+func (o *Object) protectRELRO() {
+	if o.relroSize == 0 {
+		return
+	}
+	start := pageDown(o.relroStart)
+	end := pageDown(o.relroStart + o.relroSize)
+	if end > start {
+		unix.Mprotect(bytesAt(start, int(end-start)), unix.PROT_READ)
+	}
+}
