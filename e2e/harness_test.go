@@ -82,7 +82,13 @@ func buildTools() {
 	}
 	for name, pkg := range tools {
 		out := filepath.Join(toolDir, "bin", name)
-		r := execute(runOpts{dir: repoRoot, timeout: 5 * time.Minute}, goCmd, "build", "-trimpath", "-o", out, pkg)
+		args := []string{"build", "-trimpath", "-o", out, pkg}
+		cmd := goCmd
+		if name == "ldgo" {
+			// The loader's build flags live in one place: its build.sh.
+			cmd, args = "bash", []string{filepath.Join(repoRoot, "runtime", "ldgo", "build.sh"), out}
+		}
+		r := execute(runOpts{dir: repoRoot, timeout: 5 * time.Minute}, cmd, args...)
 		if !r.ok() {
 			buildFailures[name] = r.String()
 			fmt.Fprintf(os.Stderr, "e2e: building %s failed; the tests that need it will fail:\n%s\n", name, r)

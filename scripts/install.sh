@@ -3,7 +3,7 @@
 #
 #   DIR/bin/gshared         shared-library linker (cmd/gshared)
 #   DIR/bin/gold            executable linker (cmd/gold)
-#   DIR/bin/ldgo            dynamic loader (runtime/ldgo), once it has Go files
+#   DIR/bin/ldgo            dynamic loader (runtime/ldgo, built by its build.sh)
 #   DIR/libexec/gold/ld ->  ../../bin/gold, so `gcc -B DIR/libexec/gold/` runs
 #                           gold as its `ld` (gcc looks up "ld" in -B dirs)
 #
@@ -23,9 +23,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 go build -trimpath -o "$dir/bin/gshared" ./cmd/gshared
 go build -trimpath -o "$dir/bin/gold" ./cmd/gold
-# The loader is being written separately; until its package exists, install
-# the linkers alone (the demo and tests fall back to the system loader).
-if compgen -G 'runtime/ldgo/*.go' >/dev/null; then
-	go build -trimpath -o "$dir/bin/ldgo" ./runtime/ldgo
-fi
+# The loader needs special build flags; its build.sh is the one place that
+# knows them.
+bash runtime/ldgo/build.sh "$dir/bin/ldgo"
 ln -sfn ../../bin/gold "$dir/libexec/gold/ld"
