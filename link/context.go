@@ -58,6 +58,8 @@ type Context struct {
 	hasGnuUnique bool
 	hasIfunc     bool
 	buf          []byte
+	bufMapped    bool     // buf is a mapping of tmpOut
+	tmpOut       *os.File // the output under its temporary name until commit
 	interpPath   string
 	textRel      bool // dynamic relocations patch read-only memory (DF_TEXTREL)
 	staticTLS    bool // initial-exec TLS in a shared object (DF_STATIC_TLS)

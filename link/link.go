@@ -35,6 +35,9 @@ func Link(cfg *Config) (err error) {
 			}
 			err = Errors{msg}
 		}
+		if err != nil {
+			ctx.discardOutput() // no partial output, the previous one untouched
+		}
 	}()
 	if cfg.HashStyle == 0 {
 		cfg.HashStyle = HashSysV

@@ -30,19 +30,23 @@ func (o *OutputSection) write(ctx *Context, buf []byte) {
 		return
 	}
 	for _, m := range o.Members {
-		if m.Type == elf.SHT_NOBITS {
-			continue
+		if m.Type != elf.SHT_NOBITS {
+			o.writeMember(ctx, m, buf[m.Offset:m.Offset+m.Size])
 		}
-		dst := buf[m.Offset : m.Offset+m.Size]
-		switch {
-		case m.eh != nil:
-			m.eh.write(ctx, m, dst)
-			continue
-		case m.merge != nil:
-			continue // its pieces are written by the merged section
-		default:
-			copy(dst, m.Data)
-		}
+	}
+}
+
+// writeMember copies one input section to dst, its place in the output,
+// and applies its relocations. Members are independent: writeOutput runs
+// them in parallel.
+func (o *OutputSection) writeMember(ctx *Context, m *InputSection, dst []byte) {
+	switch {
+	case m.eh != nil:
+		m.eh.write(ctx, m, dst)
+	case m.merge != nil:
+		// its pieces are written by the merged section
+	default:
+		copy(dst, m.Data)
 		ctx.applyRelocs(m, dst)
 	}
 }

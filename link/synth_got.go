@@ -155,7 +155,7 @@ func (ctx *Context) writeGotAddr(dst []byte, addr uint64, s *Symbol) {
 	case s.Type == elf.STT_GNU_IFUNC && !s.canonicalPLT:
 		if ctx.isStatic() {
 			// No loader: the start code applies __rela_iplt_start..end.
-			ctx.relaPlt.add(addr, elf.R_X86_64_IRELATIVE, nil, int64(s.defAddr(ctx)))
+			ctx.relaPlt.addExtra(addr, elf.R_X86_64_IRELATIVE, nil, int64(s.defAddr(ctx)))
 			return
 		}
 		ctx.relaDyn.add(addr, elf.R_X86_64_IRELATIVE, nil, int64(s.defAddr(ctx)))
@@ -200,12 +200,12 @@ func (g *gotPltSection) write(ctx *Context, buf []byte) {
 	for i, s := range ctx.plt.syms {
 		slot := g.slotAddr(i)
 		if s.Type == elf.STT_GNU_IFUNC && !s.Imported && !s.Preemptible {
-			ctx.relaPlt.add(slot, elf.R_X86_64_IRELATIVE, nil, int64(s.defAddr(ctx)))
+			ctx.relaPlt.setPLT(i, slot, elf.R_X86_64_IRELATIVE, nil, int64(s.defAddr(ctx)))
 			continue
 		}
 		// Lazy binding: jump back to the push in the PLT entry.
 		le.PutUint64(buf[(3+i)*8:], ctx.plt.entryAddr(s)+6)
-		ctx.relaPlt.add(slot, elf.R_X86_64_JMP_SLOT, s, 0)
+		ctx.relaPlt.setPLT(i, slot, elf.R_X86_64_JMP_SLOT, s, 0)
 	}
 }
 

@@ -2,6 +2,7 @@ package link
 
 import (
 	"debug/elf"
+	"sync"
 
 	"sort"
 )
@@ -20,6 +21,7 @@ type dynReloc struct {
 // one tight loop).
 type relaDynSection struct {
 	chunkHeader
+	mu       sync.Mutex
 	relocs   []dynReloc
 	expected int
 	relative int
@@ -30,8 +32,13 @@ func newRelaDynSection() *relaDynSection {
 		Flags: elf.SHF_ALLOC, Align: 8, Entsize: relaSize}}
 }
 
+// add records a dynamic relocation; sections are written in parallel, and
+// the table is sorted before it is written, so arrival order does not
+// matter.
 func (r *relaDynSection) add(addr uint64, typ elf.R_X86_64, s *Symbol, addend int64) {
+	r.mu.Lock()
 	r.relocs = append(r.relocs, dynReloc{addr, typ, s, addend})
+	r.mu.Unlock()
 }
 
 func (r *relaDynSection) updateSize(ctx *Context) { r.Size = uint64(r.expected) * relaSize }
@@ -75,12 +82,16 @@ func writeRelocs(buf []byte, relocs []dynReloc) {
 }
 
 // relaPltSection is .rela.plt: one JUMP_SLOT (or IRELATIVE) per PLT entry,
-// in PLT order, so the PLT entry's pushed index names its relocation.
+// in PLT order, so the PLT entry's pushed index names its relocation. In a
+// static executable it is .rela.iplt and also holds the IRELATIVE
+// relocations of IFUNCs' GOT slots, after the PLT's.
 type relaPltSection struct {
 	chunkHeader
-	relocs []dynReloc
-	// gotIrelative counts the GOT slots of IFUNCs in a static executable,
-	// whose IRELATIVE relocations join this table (.rela.iplt).
+	plt []dynReloc // indexed by PLT entry
+
+	mu    sync.Mutex
+	extra []dynReloc // GOT IRELATIVE (static executables), sorted at write
+	// gotIrelative counts the extra entries, known before layout.
 	gotIrelative int
 }
 
@@ -89,22 +100,34 @@ func newRelaPltSection() *relaPltSection {
 		Flags: elf.SHF_ALLOC | elf.SHF_INFO_LINK, Align: 8, Entsize: relaSize}}
 }
 
-func (r *relaPltSection) add(addr uint64, typ elf.R_X86_64, s *Symbol, addend int64) {
-	r.relocs = append(r.relocs, dynReloc{addr, typ, s, addend})
+// setPLT records PLT entry i's relocation.
+func (r *relaPltSection) setPLT(i int, addr uint64, typ elf.R_X86_64, s *Symbol, addend int64) {
+	r.plt[i] = dynReloc{addr, typ, s, addend}
+}
+
+func (r *relaPltSection) addExtra(addr uint64, typ elf.R_X86_64, s *Symbol, addend int64) {
+	r.mu.Lock()
+	r.extra = append(r.extra, dynReloc{addr, typ, s, addend})
+	r.mu.Unlock()
 }
 
 func (r *relaPltSection) indexOf(pltIdx int) int { return pltIdx }
 
 func (r *relaPltSection) updateSize(ctx *Context) {
+	if len(r.plt) != len(ctx.plt.syms) {
+		r.plt = make([]dynReloc, len(ctx.plt.syms))
+	}
 	r.Size = uint64(len(ctx.plt.syms)+r.gotIrelative) * relaSize
 }
 
 func (r *relaPltSection) write(ctx *Context, buf []byte) {
-	if uint64(len(r.relocs))*relaSize != r.Size {
-		ctx.errorf("internal error: .rela.plt has %d relocations for %d PLT entries", len(r.relocs), len(ctx.plt.syms))
+	if len(r.extra) != r.gotIrelative {
+		ctx.errorf("internal error: .rela.iplt has %d GOT relocations, %d were counted", len(r.extra), r.gotIrelative)
 		return
 	}
-	writeRelocs(buf, r.relocs)
+	sort.Slice(r.extra, func(i, j int) bool { return r.extra[i].addr < r.extra[j].addr })
+	writeRelocs(buf, r.plt)
+	writeRelocs(buf[len(r.plt)*relaSize:], r.extra)
 }
 
 // countDynRelocs sizes .rela.dyn from the scan's per-section counts, the

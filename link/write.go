@@ -1,30 +1,59 @@
 package link
 
 import (
+	"debug/elf"
+
 	"crypto/md5"
 	"crypto/rand"
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"golang.org/x/sys/unix"
 	"os"
 	"path/filepath"
 	"strings"
 )
 
-// writeOutput fills the output buffer: every chunk writes its own bytes,
-// the dynamic relocation tables last (the other chunks emit their
-// entries), then the section headers, then the build-id over it all.
+// writeOutput fills the output image: every chunk writes its own bytes (in
+// parallel, input section by input section), the dynamic relocation tables
+// last (the other chunks emit their entries), then the section headers,
+// then the build-id over it all.
 func (ctx *Context) writeOutput() error {
-	ctx.buf = make([]byte, ctx.fileSize)
+	if err := ctx.openOutput(); err != nil {
+		return err
+	}
+	type task struct {
+		c   chunk
+		sec *InputSection // an output section's member, or nil for the whole chunk
+	}
+	var tasks []task
 	var last []chunk
 	for _, c := range ctx.chunks {
-		if c == chunk(ctx.relaDyn) || c == chunk(ctx.relaPlt) {
+		switch c := c.(type) {
+		case *relaDynSection, *relaPltSection:
 			last = append(last, c)
-			continue
+		case *OutputSection:
+			if !c.isNobits() {
+				for _, m := range c.Members {
+					if m.Type != elf.SHT_NOBITS {
+						tasks = append(tasks, task{c, m})
+					}
+				}
+			}
+		default:
+			tasks = append(tasks, task{c, nil})
 		}
-		ctx.writeChunk(c)
 	}
-	// .rela.plt before .rela.dyn: both are filled by now, order is free.
+	ctx.parallelFor(len(tasks), func(i int) {
+		t := tasks[i]
+		if t.sec == nil {
+			ctx.writeChunk(t.c)
+			return
+		}
+		h := t.c.header()
+		out := ctx.buf[h.Offset : h.Offset+h.Size]
+		t.c.(*OutputSection).writeMember(ctx, t.sec, out[t.sec.Offset:t.sec.Offset+t.sec.Size])
+	})
 	for _, c := range last {
 		ctx.writeChunk(c)
 	}
@@ -122,15 +151,58 @@ func (ctx *Context) fillBuildID() {
 	}
 }
 
-// commitOutput writes the buffer to the output path atomically: a regular
-// file is written beside it under a temporary name and renamed into place
-// only when complete, so a failed link never leaves a partial file nor
-// destroys the previous output. A non-regular output (/dev/null, a pipe)
-// is written in place.
+// The output is written atomically: a regular file is built under a
+// temporary name beside it, through a shared mapping (no second copy of the
+// image in memory), and renamed into place only when complete, so a failed
+// link never leaves a partial file nor destroys the previous output. A
+// non-regular output (/dev/null, a pipe) is written in place.
+
+// openOutput creates the temporary file and maps it as ctx.buf.
+func (ctx *Context) openOutput() error {
+	path := ctx.Cfg.Output
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		ctx.buf = make([]byte, ctx.fileSize)
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return Errors{fmt.Sprintf("cannot create output file %s: %v", path, unwrapPathError(err))}
+	}
+	ctx.tmpOut = tmp
+	if err := tmp.Truncate(int64(ctx.fileSize)); err != nil {
+		return Errors{fmt.Sprintf("cannot size output file %s: %v", path, err)}
+	}
+	if ctx.fileSize == 0 {
+		ctx.buf = []byte{}
+		return nil
+	}
+	buf, err := unix.Mmap(int(tmp.Fd()), 0, int(ctx.fileSize), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		// Some file systems cannot map files: build the image in memory.
+		ctx.buf = make([]byte, ctx.fileSize)
+		return nil
+	}
+	ctx.buf, ctx.bufMapped = buf, true
+	return nil
+}
+
+// discardOutput removes the temporary file of a failed link.
+func (ctx *Context) discardOutput() {
+	if ctx.bufMapped {
+		_ = unix.Munmap(ctx.buf)
+		ctx.bufMapped = false
+	}
+	if ctx.tmpOut != nil {
+		ctx.tmpOut.Close()
+		os.Remove(ctx.tmpOut.Name())
+		ctx.tmpOut = nil
+	}
+}
+
+// commitOutput makes the finished image the output file.
 func (ctx *Context) commitOutput() error {
 	path := ctx.Cfg.Output
-	mode := os.FileMode(0o777)
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+	if ctx.tmpOut == nil {
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
 			return Errors{fmt.Sprintf("cannot open output file %s: %v", path, unwrapPathError(err))}
@@ -141,22 +213,16 @@ func (ctx *Context) commitOutput() error {
 		}
 		return nil
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return Errors{fmt.Sprintf("cannot create output file %s: %v", path, unwrapPathError(err))}
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
+	tmp := ctx.tmpOut
+	if ctx.bufMapped {
+		if err := unix.Munmap(ctx.buf); err != nil {
+			return Errors{fmt.Sprintf("cannot write output file %s: %v", path, err)}
 		}
-	}()
-	if _, err := tmp.Write(ctx.buf); err != nil {
+		ctx.bufMapped = false
+	} else if _, err := tmp.WriteAt(ctx.buf, 0); err != nil {
 		return Errors{fmt.Sprintf("cannot write output file %s: %v", path, err)}
 	}
-	if err := tmp.Chmod(mode &^ umask()); err != nil {
+	if err := tmp.Chmod(0o777 &^ umask()); err != nil {
 		return Errors{fmt.Sprintf("cannot set mode of %s: %v", path, err)}
 	}
 	if err := tmp.Close(); err != nil {
@@ -165,7 +231,7 @@ func (ctx *Context) commitOutput() error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return Errors{fmt.Sprintf("cannot rename output file to %s: %v", path, err)}
 	}
-	ok = true
+	ctx.tmpOut = nil
 	return nil
 }
 
