@@ -3,6 +3,7 @@ package link
 import (
 	"io"
 	"os"
+	"sync"
 )
 
 // Context is the state of one link, threaded through every pass.
@@ -14,7 +15,11 @@ type Context struct {
 	dsos     []*SharedFile
 	archives []*archiveInput
 	pending  []*archiveMember // extracted, not yet loaded
-	mapped   [][]byte
+	mapMu    sync.Mutex
+	// preparsed holds the command-line objects parsed in parallel up front.
+	preparsed   map[string]*ObjectFile
+	preparseErr map[string]error
+	mapped      [][]byte
 
 	symbols     map[string]*Symbol
 	symbolOrder []*Symbol // first-seen order, so every walk is deterministic

@@ -41,6 +41,7 @@ func (ctx *Context) readInputs() error {
 		s := ctx.intern(u)
 		s.Referenced = true
 	}
+	ctx.preparseObjects()
 	for _, in := range ctx.Cfg.Inputs {
 		switch in.Kind {
 		case InputFile:
@@ -99,6 +100,38 @@ func (ctx *Context) sysrooted(p string) string {
 	return p
 }
 
+// preparseObjects parses, in parallel, the relocatable objects named on the
+// command line (a big link names thousands); resolution then takes them in
+// command-line order.
+func (ctx *Context) preparseObjects() {
+	var paths []string
+	seen := map[string]bool{}
+	for _, in := range ctx.Cfg.Inputs {
+		if in.Kind == InputFile && strings.HasSuffix(in.Path, ".o") && !seen[in.Path] {
+			seen[in.Path] = true
+			paths = append(paths, in.Path)
+		}
+	}
+	objs := make([]*ObjectFile, len(paths))
+	errs := make([]error, len(paths))
+	ctx.parallelFor(len(paths), func(i int) {
+		data, err := ctx.mapFile(paths[i])
+		if err != nil || len(data) < ehdrSize || string(data[:4]) != "\x7fELF" || le.Uint16(data[16:]) != 1 /* ET_REL */ {
+			return // loadFile reports it, or it is not an object after all
+		}
+		objs[i], errs[i] = parseObject(paths[i], data)
+	})
+	ctx.preparsed = map[string]*ObjectFile{}
+	ctx.preparseErr = map[string]error{}
+	for i, p := range paths {
+		if objs[i] != nil {
+			ctx.preparsed[p] = objs[i]
+		} else if errs[i] != nil {
+			ctx.preparseErr[p] = errs[i]
+		}
+	}
+}
+
 // mapFile maps an input read-only; the mapping lives as long as the link.
 func (ctx *Context) mapFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
@@ -120,7 +153,9 @@ func (ctx *Context) mapFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot map: %v", path, err)
 	}
+	ctx.mapMu.Lock()
 	ctx.mapped = append(ctx.mapped, data)
+	ctx.mapMu.Unlock()
 	return data, nil
 }
 
@@ -140,8 +175,11 @@ func (ctx *Context) unmapAll() {
 
 // loadFile reads one input file of any kind.
 func (ctx *Context) loadFile(path string, in Input, fromLib bool) {
-	data, err := ctx.mapFile(path)
-	if err != nil {
+	var data []byte
+	var err error
+	if obj := ctx.preparsed[path]; obj != nil {
+		data = obj.data
+	} else if data, err = ctx.mapFile(path); err != nil {
 		ctx.errorf("%v", err)
 		return
 	}
@@ -177,7 +215,10 @@ func (ctx *Context) loadFile(path string, in Input, fromLib bool) {
 			ctx.addShared(so)
 			return
 		}
-		obj, err := parseObject(path, data)
+		obj, err := ctx.preparsed[path], ctx.preparseErr[path]
+		if obj == nil && err == nil {
+			obj, err = parseObject(path, data)
+		}
 		if err != nil {
 			ctx.errorf("%s: %v", path, err)
 			return

@@ -301,21 +301,35 @@ func (ctx *Context) extract(m *archiveMember) {
 }
 
 // drainExtractions loads extracted members until no new one is needed.
+// Each wave of pending members is parsed in parallel, then entered into
+// the symbol table one by one in extraction order, so the result is that
+// of a first-in-first-out walk whatever the thread count.
 func (ctx *Context) drainExtractions() {
 	for len(ctx.pending) > 0 {
-		m := ctx.pending[0]
-		ctx.pending = ctx.pending[1:]
-		obj, err := ctx.loadMember(m)
-		if err != nil {
-			ctx.errorf("%v", err)
-			continue
+		wave := ctx.pending
+		ctx.pending = nil
+		objs := make([]*ObjectFile, len(wave))
+		errs := make([]error, len(wave))
+		ctx.parallelFor(len(wave), func(i int) {
+			objs[i], errs[i] = ctx.parseMember(wave[i])
+		})
+		for i, obj := range objs {
+			if errs[i] != nil {
+				ctx.errorf("%v", errs[i])
+				continue
+			}
+			ctx.inputCount++
+			obj.Priority = ctx.inputCount
+			if ctx.Cfg.Trace {
+				fmt.Fprintln(ctx.Log, obj.Name)
+			}
+			ctx.addObject(obj)
 		}
-		ctx.addObject(obj)
 	}
 }
 
-// loadMember parses an archive member as an object.
-func (ctx *Context) loadMember(m *archiveMember) (*ObjectFile, error) {
+// parseMember parses an archive member as an object; it runs in parallel.
+func (ctx *Context) parseMember(m *archiveMember) (*ObjectFile, error) {
 	mem := m.ar.ar.Members[m.idx]
 	data := mem.Data
 	if m.ar.ar.Thin {
@@ -328,14 +342,9 @@ func (ctx *Context) loadMember(m *archiveMember) (*ObjectFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", m.name(), err)
 	}
-	ctx.inputCount++
-	obj.Priority = ctx.inputCount
 	obj.inArchive = true
 	obj.excludeLibs = m.ar.excludeLibs
 	obj.Live = true
-	if ctx.Cfg.Trace {
-		fmt.Fprintln(ctx.Log, m.name())
-	}
 	return obj, nil
 }
 

@@ -11,7 +11,8 @@ import (
 // strtabSection is a string table (.dynstr, .strtab, .shstrtab).
 type strtabSection struct {
 	chunkHeader
-	tab *dynsym.StringTable
+	tab   *dynsym.StringTable // deduplicated (.dynstr, .shstrtab)
+	plain []byte              // appended (.strtab), when used
 }
 
 func newStrtabSection(name string, alloc bool) *strtabSection {
@@ -22,8 +23,33 @@ func newStrtabSection(name string, alloc bool) *strtabSection {
 	return s
 }
 
-func (s *strtabSection) updateSize(ctx *Context)        { s.Size = uint64(s.tab.Len()) }
-func (s *strtabSection) write(ctx *Context, buf []byte) { copy(buf, s.tab.Bytes()) }
+func (s *strtabSection) updateSize(ctx *Context) {
+	if s.plain != nil {
+		s.Size = uint64(len(s.plain))
+		return
+	}
+	s.Size = uint64(s.tab.Len())
+}
+
+func (s *strtabSection) write(ctx *Context, buf []byte) {
+	if s.plain != nil {
+		copy(buf, s.plain)
+		return
+	}
+	copy(buf, s.tab.Bytes())
+}
+
+// append adds a string without looking for an earlier copy: .strtab is
+// large and rarely repeats itself, so a dedup map costs more than it saves
+// (lld does the same).
+func (s *strtabSection) append(name string) uint32 {
+	if s.plain == nil {
+		s.plain = []byte{0}
+	}
+	off := uint32(len(s.plain))
+	s.plain = append(append(s.plain, name...), 0)
+	return off
+}
 
 // dynsymSection is .dynsym: the null symbol, the imported symbols, then the
 // exported definitions in GNU-hash bucket order.

@@ -55,9 +55,9 @@ func (ctx *Context) finalizeSymtab() {
 				} else if j := strings.LastIndexByte(name, '/'); j >= 0 {
 					name = name[j+1:]
 				}
-				st.entries = append(st.entries, symtabEntry{name: ctx.strtab.tab.Add(name), local: true, file: true})
+				st.entries = append(st.entries, symtabEntry{name: ctx.strtab.append(name), local: true, file: true})
 			}
-			st.entries = append(st.entries, symtabEntry{name: ctx.strtab.tab.Add(s.Name), sym: s, local: true})
+			st.entries = append(st.entries, symtabEntry{name: ctx.strtab.append(s.Name), sym: s, local: true})
 		}
 	}
 	// Hidden globals become locals in the output, as ld writes them.
@@ -72,7 +72,7 @@ func (ctx *Context) finalizeSymtab() {
 		if s.Shared != nil && !s.Referenced && s.flags == 0 && !s.copyRel {
 			continue
 		}
-		e := symtabEntry{name: ctx.strtab.tab.Add(s.Name), sym: s}
+		e := symtabEntry{name: ctx.strtab.append(s.Name), sym: s}
 		if s.Vis == elf.STV_HIDDEN && s.isDefinedHere() {
 			e.local = true
 			st.entries = append(st.entries, e)

@@ -146,8 +146,7 @@ func (ctx *Context) fillBuildID() {
 		v, _ := hex.DecodeString(style[2:])
 		copy(desc, v)
 	default:
-		sum := sha1.Sum(ctx.buf)
-		copy(desc, sum[:])
+		copy(desc, ctx.treeHash())
 	}
 }
 
@@ -242,4 +241,23 @@ func strtabLinkOfStatic(ctx *Context) uint32 {
 		return 0
 	}
 	return uint32(ctx.symtab.Shndx)
+}
+
+// treeHashChunk is the piece size of the parallel build-id hash.
+const treeHashChunk = 1 << 20
+
+// treeHash is SHA-1 over the SHA-1s of the image's 1 MiB pieces, computed
+// in parallel: a build-id only has to be a deterministic digest of the
+// output (GNU ld's is a different SHA-1 anyway, over different bytes), and
+// hashing a large output serially is a measurable part of a link.
+func (ctx *Context) treeHash() []byte {
+	n := (len(ctx.buf) + treeHashChunk - 1) / treeHashChunk
+	sums := make([]byte, n*sha1.Size)
+	ctx.parallelFor(n, func(i int) {
+		piece := ctx.buf[i*treeHashChunk : min(len(ctx.buf), (i+1)*treeHashChunk)]
+		sum := sha1.Sum(piece)
+		copy(sums[i*sha1.Size:], sum[:])
+	})
+	sum := sha1.Sum(sums)
+	return sum[:]
 }
