@@ -1,9 +1,11 @@
 package link
 
 import (
+	"bytes"
 	"debug/elf"
 	"encoding/binary"
 	"fmt"
+	"unsafe"
 )
 
 // The readers below decode ELF64 little-endian structures straight out of
@@ -96,17 +98,22 @@ func readRela(b []byte) rela {
 	}
 }
 
-// cstring returns the NUL-terminated string at off in tab.
+// cstring returns the NUL-terminated string at off in tab. The string
+// shares tab's memory instead of copying it: inputs stay mapped for the
+// whole link, and symbol names are the bulk of what a link allocates. No
+// such string may outlive the link (diagnostics are formatted copies).
 func cstring(tab []byte, off uint32) (string, bool) {
 	if uint64(off) >= uint64(len(tab)) {
 		return "", off == 0 && len(tab) == 0
 	}
-	for i := int(off); i < len(tab); i++ {
-		if tab[i] == 0 {
-			return string(tab[off:i]), true
-		}
+	n := bytes.IndexByte(tab[off:], 0)
+	if n < 0 {
+		return "", false
 	}
-	return "", false
+	if n == 0 {
+		return "", true
+	}
+	return unsafe.String(&tab[off], n), true
 }
 
 // slice returns data[off:off+size] or an error when it runs past the end.
