@@ -20,3 +20,68 @@ loop:
 done:
 	MOVQ	R12, SP
 	RET
+
+// callCHere(fn, a1) calls the C function fn(a1) on the current stack (a C
+// thread's, from nosplit Go called by C), aligned for C.
+TEXT ·callCHere(SB),NOSPLIT,$0-24
+	MOVQ	fn+0(FP), AX
+	MOVQ	a1+8(FP), DI
+	MOVQ	SP, R12
+	ANDQ	$~15, SP
+	CALL	AX
+	MOVQ	R12, SP
+	MOVQ	AX, ret+16(FP)
+	RET
+
+// C-ABI entry into nosplit Go (as cabi_amd64.s's C_TO_GO).
+#define C_TO_GO_DL(name, target) \
+TEXT name(SB),NOSPLIT|NOFRAME,$0; \
+	PUSHQ	BX; \
+	PUSHQ	BP; \
+	PUSHQ	R12; \
+	PUSHQ	R13; \
+	PUSHQ	R14; \
+	PUSHQ	R15; \
+	SUBQ	$48, SP; \
+	MOVQ	DI, 0(SP); \
+	MOVQ	SI, 8(SP); \
+	MOVQ	DX, 16(SP); \
+	MOVQ	CX, 24(SP); \
+	CALL	target(SB); \
+	MOVQ	32(SP), AX; \
+	ADDQ	$48, SP; \
+	POPQ	R15; \
+	POPQ	R14; \
+	POPQ	R13; \
+	POPQ	R12; \
+	POPQ	BP; \
+	POPQ	BX; \
+	RET
+
+C_TO_GO_DL(·cExitFinis, ·exitFinis)
+
+// dlFiniAll is the finalizer the program's _start gets in rdx: it runs the
+// table exitFinis returns ({fn, a1, a2, a3}..., after a 16-byte header), or
+// else finiAll's table built before the hand-off.
+TEXT ·dlFiniAll(SB),NOSPLIT|NOFRAME,$0
+	PUSHQ	BX
+	CALL	·cExitFinis(SB)
+	TESTQ	AX, AX
+	JZ	static
+	LEAQ	16(AX), BX
+dynloop:
+	MOVQ	0(BX), AX
+	TESTQ	AX, AX
+	JZ	dyndone
+	MOVQ	8(BX), DI
+	MOVQ	16(BX), SI
+	MOVQ	24(BX), DX
+	CALL	AX
+	ADDQ	$32, BX
+	JMP	dynloop
+dyndone:
+	POPQ	BX
+	RET
+static:
+	POPQ	BX
+	JMP	·finiAll(SB)
