@@ -85,3 +85,61 @@ dyndone:
 static:
 	POPQ	BX
 	JMP	·finiAll(SB)
+
+// forkEnter runs a dl request on the calling thread of a forked child (see
+// dlfork.go): it saves the C side, blocks every signal, takes Go's FS and
+// the main goroutine's stack, where the frame of jumpToProgram (which never
+// returned) still is, and enters forkServeGo as if jumpToProgram had called
+// it, so that Go's unwinder finds its way up. forkLeave comes back.
+TEXT ·forkEnter(SB),NOSPLIT|NOFRAME,$0-0
+	PUSHQ	BP
+	MOVQ	SP, ·forkCSP(SB)
+	MOVQ	$14, AX			// rt_sigprocmask(SIG_SETMASK, &forkAllMask, &forkOldMask, 8)
+	MOVQ	$2, DI
+	LEAQ	·forkAllMask(SB), SI
+	LEAQ	·forkOldMask(SB), DX
+	MOVQ	$8, R10
+	SYSCALL
+	MOVQ	$158, AX		// arch_prctl(ARCH_GET_FS, &forkProgFS)
+	MOVQ	$0x1003, DI
+	LEAQ	·forkProgFS(SB), SI
+	SYSCALL
+	MOVQ	$158, AX		// arch_prctl(ARCH_SET_FS, goFS)
+	MOVQ	$0x1002, DI
+	MOVQ	·goFS(SB), SI
+	SYSCALL
+	BYTE $0x64; BYTE $0x48; BYTE $0x8b; BYTE $0x04; BYTE $0x25; BYTE $0xf8; BYTE $0xff; BYTE $0xff; BYTE $0xff // MOVQ %fs:-8, AX (g)
+	MOVQ	8(AX), BX		// g.stack.hi
+	SUBQ	·jumpFrameOffset(SB), BX
+	MOVQ	BX, SP			// jumpToProgram's frame
+	MOVQ	$·forkFrame(SB), AX
+	ADDQ	$4, AX
+	PUSHQ	AX			// "called from forkFrame", in jumpToProgram's place
+	MOVQ	·forkServeGoPC(SB), AX	// not a direct jump: the new stack is not this one
+	JMP	AX
+
+DATA ·forkServeGoPC+0(SB)/8, $·forkServeGo(SB)
+GLOBL ·forkServeGoPC(SB), RODATA, $8
+
+// forkLeave goes back to the C side forkEnter saved.
+TEXT ·forkLeave(SB),NOSPLIT|NOFRAME,$0-0
+	MOVQ	$158, AX		// arch_prctl(ARCH_SET_FS, forkProgFS)
+	MOVQ	$0x1002, DI
+	MOVQ	·forkProgFS(SB), SI
+	SYSCALL
+	MOVQ	$14, AX			// rt_sigprocmask(SIG_SETMASK, &forkOldMask, NULL, 8)
+	MOVQ	$2, DI
+	LEAQ	·forkOldMask(SB), SI
+	XORQ	DX, DX
+	MOVQ	$8, R10
+	SYSCALL
+	MOVQ	·forkCSP(SB), SP
+	BYTE $0x5d // POPQ BP (forkEnter pushed it on the C stack)
+	RET
+
+// forkFrame stands where jumpToProgram's frame is, for Go's unwinder
+// (jumpToProgram itself writes SP, which the unwinder refuses): a frameless
+// function whose return address is handOff's. Never called.
+TEXT ·forkFrame(SB),NOSPLIT|NOFRAME,$0-0
+	BYTE $0x90; BYTE $0x90; BYTE $0x90; BYTE $0x90; BYTE $0x90; BYTE $0x90; BYTE $0x90; BYTE $0x90
+	RET

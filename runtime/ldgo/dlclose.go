@@ -180,7 +180,7 @@ func (l *loader) dlcloseFinish(r *relocator) {
 	// The Go heap only grows while the collector is off: collect now and
 	// then so that dlopen/dlclose cycles stay flat.
 	dl.closes++
-	if dl.closes%16 == 0 {
+	if dl.closes%16 == 0 && !inForkedChild {
 		debug.FreeOSMemory()
 	}
 }

@@ -123,3 +123,22 @@ int main(int argc, char **argv) {
 	return bad;
 }
 `
+
+// TestDlopenForkedChild: Python's multiprocessing with the fork start
+// method imports extension modules in its workers; a forked child has no
+// service thread, and serves dlopen on its own thread (dlfork.go).
+func TestDlopenForkedChild(t *testing.T) {
+	got := compareWithGlibc(t, nil, "/usr/bin/python3", "-c", `import multiprocessing as mp
+def work(i):
+    import _ssl, _sqlite3, _decimal
+    import ssl, sqlite3, decimal
+    return (i, sqlite3.sqlite_version_info[0], str(decimal.Decimal(1) / 7)[:5], ssl.OPENSSL_VERSION[:7])
+if __name__ == "__main__":
+    mp.set_start_method("fork")
+    with mp.Pool(4) as p:
+        print(p.map(work, range(8)))
+`)
+	if got.code != 0 || got.stdout == "" {
+		t.Errorf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
+	}
+}
