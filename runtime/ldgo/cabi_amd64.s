@@ -100,7 +100,7 @@ DATA ·cFuncTable+112(SB)/8, $·cLibcDlopenMode(SB)
 DATA ·cFuncTable+120(SB)/8, $·cLibcDlsym(SB)
 DATA ·cFuncTable+128(SB)/8, $·cLibcDlvsym(SB)
 DATA ·cFuncTable+136(SB)/8, $·cLibcDlclose(SB)
-DATA ·cFuncTable+144(SB)/8, $·finiAll(SB)
+DATA ·cFuncTable+144(SB)/8, $·dlFiniAll(SB)
 DATA ·cFuncTable+152(SB)/8, $·blockAllHandler(SB)
 DATA ·cFuncTable+160(SB)/8, $·sigreturnTrampoline(SB)
 DATA ·cFuncTable+168(SB)/8, $_dl_debug_state(SB)
@@ -157,6 +157,18 @@ TEXT ·jumpToProgram(SB),NOSPLIT,$0-40
 	MOVQ	entry+8(FP), R13
 	MOVQ	fini+16(FP), R15
 	MOVQ	inits+24(FP), R14
+	// For a forked child's dlopen (dlfork.go): Go's FS base, and where
+	// this frame is relative to the goroutine's stack top.
+	MOVQ	$158, AX		// arch_prctl(ARCH_GET_FS, &goFS)
+	MOVQ	$0x1003, DI
+	LEAQ	·goFS(SB), SI
+	SYSCALL
+	BYTE $0x64; BYTE $0x48; BYTE $0x8b; BYTE $0x04; BYTE $0x25; BYTE $0xf8; BYTE $0xff; BYTE $0xff; BYTE $0xff // MOVQ %fs:-8, AX (g)
+	MOVQ	8(AX), AX		// g.stack.hi
+	LEAQ	sp+0(FP), BX
+	SUBQ	$8, BX			// where handOff's return address is
+	SUBQ	BX, AX
+	MOVQ	AX, ·jumpFrameOffset(SB)
 	MOVQ	tp+32(FP), SI
 	MOVQ	$158, AX		// arch_prctl(ARCH_SET_FS, tp)
 	MOVQ	$0x1002, DI

@@ -3,59 +3,93 @@ package main
 import (
 	"debug/elf"
 	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
 
 	"gold/dynsym"
+
+	"golang.org/x/sys/unix"
 )
 
-// The service side of dlopen and friends: full Go, on the service thread.
+// The service side of dlopen and friends: full Go, on the service thread
+// (or, in a forked child, on the thread that called; see dlfork.go).
 
 const (
-	rtldLazy   = 0x1
-	rtldNoload = 0x4
-	rtldGlobal = 0x100
+	rtldLazy     = 0x1
+	rtldNoload   = 0x4
+	rtldDeepbind = 0x8
+	rtldGlobal   = 0x100
+	rtldNodelete = 0x1000
 )
 
-// dlState is what the service keeps between requests.
+// dlState is what the service keeps between requests, beside the loader's
+// object list (l.objs is the namespace's link-map list in order).
 type dlState struct {
-	byHandle map[uintptr]*Object
-	groups   map[*Object][]*Object // an object and its dependencies, breadth-first
-	refs     map[*Object]int
+	byHandle  map[uintptr]*Object
+	groups    map[*Object][]*Object // a dlopen root (or the program) and its dependencies, breadth-first
+	direct    map[*Object]int       // dlopen count (glibc's l_direct_opencount)
+	initial   map[*Object]bool      // the start-up set: never unloaded
+	nodelete  map[*Object]bool
+	global    map[*Object]bool // dlopen'ed with RTLD_GLOBAL
+	deep      map[*Object]bool // its group was relocated with RTLD_DEEPBIND
+	scopeRoot map[*Object]*Object
+	reldeps   map[*Object]map[*Object]bool // bindings outside the dependencies
+	regions   map[*Object][2]uintptr       // memory of the link map and its strings
+	closing   []*Object                    // chosen by dlClose, unmapped by dlCloseFinish
+	mainName  uintptr
+	closes    int
 }
 
-var dl = dlState{byHandle: map[uintptr]*Object{}, groups: map[*Object][]*Object{}, refs: map[*Object]int{}}
+var dl = dlState{byHandle: map[uintptr]*Object{}, groups: map[*Object][]*Object{},
+	direct: map[*Object]int{}, initial: map[*Object]bool{}, nodelete: map[*Object]bool{},
+	global: map[*Object]bool{}, deep: map[*Object]bool{}, scopeRoot: map[*Object]*Object{},
+	reldeps: map[*Object]map[*Object]bool{}, regions: map[*Object][2]uintptr{}}
 
 // serve answers one request; a panic becomes an error, never a crash.
-func (l *loader) serve(r *relocator, op uintptr, a [4]uintptr) (res, inits uintptr, err error) {
+func (l *loader) serve(r *relocator, op uintptr, a [5]uintptr) (res, table uintptr, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res, inits, err = 0, 0, fmt.Errorf("ldgo: internal error: %v", p)
+			res, table, err = 0, 0, fmt.Errorf("ldgo: internal error: %v", p)
 		}
 	}()
 	switch op {
 	case dlOpen:
-		if a[3] > 1 {
-			return 0, 0, fmt.Errorf("dlmopen: only LM_ID_BASE is supported")
+		if a[3] == 1 && a[4] != 0 {
+			return l.dlmopen(r, a[4], cstring(a[0]), int(a[1]), a[2])
 		}
-		return l.dlopen(r, cstring(a[0]), int(a[1]))
+		return l.dlopen(r, a[0], int(a[1]), a[2])
 	case dlSym:
 		v, err := l.dlsym(r, a[0], cstring(a[1]), cstring(a[2]), a[3])
 		return v, 0, err
 	case dlClose:
-		if o := dl.byHandle[a[0]]; o == nil {
-			return 0, 0, fmt.Errorf("shared object not open")
-		}
-		return 0, 0, nil // objects stay mapped (dlclose is issue 5)
+		t, err := l.dlclose(a[0])
+		return 0, t, err
+	case dlCloseFinish:
+		l.dlcloseFinish(r)
+		return 0, 0, nil
 	case dlAddr:
 		return l.dladdr(a[0], a[1], a[2], a[3]), 0, nil
+	case dlInfo:
+		v, err := l.dlinfo(a[0], a[1], a[2], a[3])
+		return v, 0, err
+	case dlFini:
+		return 0, l.exitFinis(), nil
 	}
 	return 0, 0, fmt.Errorf("unknown request")
 }
 
-// register makes the objects of the start-up set known to the service.
+// registerInitial makes the objects of the start-up set known to the
+// service.
 func (l *loader) registerInitial() {
 	for _, o := range l.objs {
 		dl.byHandle[o.linkMap] = o
-		dl.refs[o] = 1
+		dl.direct[o] = 1
+		dl.initial[o] = true
+		o.initDone = true
+	}
+	if len(l.objs) > 0 {
+		dl.mainName = arenaString(l.objs[0].path)
 	}
 }
 
@@ -77,49 +111,127 @@ func (l *loader) group(root *Object) []*Object {
 	return g
 }
 
+// localScope is the search list an object's symbols are looked up in
+// besides the global scope: its dlopen root's group, nil for the start-up
+// set.
+func (l *loader) localScope(o *Object) []*Object {
+	if root := dl.scopeRoot[o]; root != nil {
+		return l.group(root)
+	}
+	return nil
+}
+
+// symbolScope is glibc's l_scope of o: global scope then local, or the
+// other way round with RTLD_DEEPBIND.
+func (l *loader) symbolScope(r *relocator, o *Object) []*Object {
+	local := l.localScope(o)
+	if local == nil {
+		return r.scope
+	}
+	if dl.deep[dl.scopeRoot[o]] {
+		return append(append([]*Object{}, local...), r.scope...)
+	}
+	return append(append([]*Object{}, r.scope...), local...)
+}
+
+// findLoaded returns the loaded object dlopen's name refers to, if any:
+// by name or soname, else by the file the search finds.
+func (l *loader) findLoaded(name string, req *Object) *Object {
+	if o := l.byName[name]; o != nil && !containsObj(dl.closing, o) {
+		return o
+	}
+	path, _, err := l.searcher.Search(name, l.searchRequest(req))
+	if err != nil {
+		return nil
+	}
+	var st syscall.Stat_t
+	if syscall.Stat(path, &st) != nil {
+		return nil
+	}
+	if o := l.byFile[[2]uint64{st.Dev, st.Ino}]; o != nil && !containsObj(dl.closing, o) {
+		return o
+	}
+	return nil
+}
+
 // dlopen loads file and its dependencies, relocates what is new and
 // returns the handle (its link_map) and the constructors to run.
-func (l *loader) dlopen(r *relocator, file string, mode int) (uintptr, uintptr, error) {
+func (l *loader) dlopen(r *relocator, fileAddr uintptr, mode int, caller uintptr) (uintptr, uintptr, error) {
 	prog := l.objs[0]
-	if file == "" {
+	if fileAddr == 0 {
+		dl.direct[prog]++
 		return prog.linkMap, 0, nil
 	}
-	if o := l.byName[file]; o != nil {
-		dl.refs[o]++
-		if mode&rtldGlobal != 0 {
-			r.addGlobal(l.group(o))
-		}
+	file := cstring(fileAddr)
+	req := l.objectAt(caller)
+	if req == nil {
+		req = prog
+	}
+	if o := l.findLoaded(file, req); o != nil {
+		dl.direct[o]++
+		l.applyMode(r, o, mode)
 		return o.linkMap, 0, nil
 	}
 	if mode&rtldNoload != 0 {
 		return 0, 0, nil
 	}
 	first := len(l.objs)
-	root, err := l.loadLibrary(file, prog)
+	root, err := l.loadLibrary(file, req)
 	if err != nil {
 		return 0, 0, dlErr(err)
 	}
-	if err := l.loadDependencies(); err != nil {
-		l.forget(first) // the mappings stay, unreferenced
-		return 0, 0, dlErr(err)
+	if len(l.objs) == first {
+		// Found under another name after all.
+		dl.direct[root]++
+		l.applyMode(r, root, mode)
+		return root.linkMap, 0, nil
 	}
-	fresh := l.objs[first:]
+	for i := first; i < len(l.objs); i++ {
+		o := l.objs[i]
+		for _, name := range o.needed {
+			dep, err := l.loadLibrary(name, o)
+			if err != nil {
+				l.discard(first)
+				return 0, 0, dlErr(err)
+			}
+			o.deps = append(o.deps, dep)
+		}
+	}
+	fresh := append([]*Object{}, l.objs[first:]...)
 	for _, o := range fresh {
 		if err := addDynamicTLS(o, road); err != nil {
-			l.forget(first)
+			l.discard(first)
 			return 0, 0, err
 		}
 	}
-	group := l.group(root)
-	scoped := &relocator{scope: append(append([]*Object{}, r.scope...), group...), provided: r.provided, bindNow: true, debug: r.debug}
-	order := l.initOrder(root)
-	order = append(order, root)
+	delete(dl.groups, root)
+	l.group(root)
+	for _, o := range fresh {
+		dl.scopeRoot[o] = root
+	}
+	if mode&rtldDeepbind != 0 {
+		dl.deep[root] = true
+	}
+	scoped := &relocator{scope: l.symbolScope(r, root), provided: r.provided, bindNow: true, debug: r.debug,
+		bound: func(from, to *Object) {
+			if dl.initial[to] {
+				return
+			}
+			if dl.reldeps[from] == nil {
+				dl.reldeps[from] = map[*Object]bool{}
+			}
+			dl.reldeps[from][to] = true
+		}}
+	order := append(l.initOrder(root), root)
 	for _, o := range order {
 		if o.relocated {
 			continue
 		}
+		_, hasGOT := o.dynVal(elf.DT_PLTGOT)
+		scoped.deferPLT = mode&rtldLazy != 0 && !r.bindNow && hasGOT &&
+			o.flags&uint64(elf.DF_BIND_NOW) == 0 && o.flags1&uint64(elf.DF_1_NOW) == 0
 		if _, err := scoped.relocate(o, false); err != nil {
-			l.forget(first)
+			l.discard(first)
 			if se, ok := err.(*symbolError); ok {
 				return 0, 0, fmt.Errorf("%s: undefined symbol: %s", se.obj.path, se.name)
 			}
@@ -127,20 +239,32 @@ func (l *loader) dlopen(r *relocator, file string, mode int) (uintptr, uintptr, 
 		}
 	}
 	scoped.finishPending()
+	for _, o := range scoped.deferred {
+		// PLT slots whose symbol is not defined yet: bound at the first
+		// call, from the global scope (RTLD_LAZY).
+		if idx := addLazyObject(o, false); idx >= 0 {
+			got := o.bias + uintptr(o.dyn[elf.DT_PLTGOT])
+			putPtr(got+8, uintptr(idx))
+			putPtr(got+16, lazyTrampolineAddr())
+		}
+	}
 	if road != nil {
 		road.debugState(1)
-		road.addLinkMaps(l.objs[first-1], fresh)
+		l.linkFresh(fresh)
 		road.tlsChanged(fresh)
 		road.debugState(0)
 	}
-	var entries [][4]uintptr
-	ps := l.ps
 	for _, o := range fresh {
 		rebaseDynamic(o)
 		o.protectRELRO()
-		registerFindObject(o)
+		addFindObject(o)
 		dl.byHandle[o.linkMap] = o
+		if o.flags1&0x8 != 0 { // DF_1_NODELETE
+			dl.nodelete[o] = true
+		}
 	}
+	var entries [][4]uintptr
+	ps := l.ps
 	for _, o := range order {
 		if o.initDone || !containsObj(fresh, o) {
 			continue
@@ -153,20 +277,48 @@ func (l *loader) dlopen(r *relocator, file string, mode int) (uintptr, uintptr, 
 			entries = append(entries, [4]uintptr{fn, uintptr(ps.argc), ps.argv, ps.envp})
 		}
 	}
-	dl.refs[root]++
-	if mode&rtldGlobal != 0 {
-		r.addGlobal(group)
-	}
-	var inits uintptr
-	if len(entries) > 0 {
-		inits = arenaAlloc(uintptr(len(entries)+1)*32, 16)
-		for i, e := range entries {
-			for j, v := range e {
-				putPtr(inits+uintptr(i*32+j*8), v)
+	dl.direct[root]++
+	l.applyMode(r, root, mode)
+	return root.linkMap, newCallTable(entries), nil
+}
+
+// applyMode applies RTLD_GLOBAL (promotion included) and RTLD_NODELETE to
+// an object dlopen returns, and refreshes its link map's flags.
+func (l *loader) applyMode(r *relocator, o *Object, mode int) {
+	if mode&rtldGlobal != 0 && !dl.initial[o] {
+		for _, g := range l.group(o) {
+			if !dl.initial[g] {
+				dl.global[g] = true
 			}
 		}
+		r.addGlobal(l.group(o))
 	}
-	return root.linkMap, inits, nil
+	if mode&rtldNodelete != 0 {
+		dl.nodelete[o] = true
+	}
+	l.updateLinkMapFlags(o)
+}
+
+// newCallTable puts {fn, a1, a2, a3} entries in an mmap'd table for the
+// caller (runTable unmaps it): 16-byte header {mapping size, 0}, the
+// entries, a zero entry.
+func newCallTable(entries [][4]uintptr) uintptr {
+	if len(entries) == 0 {
+		return 0
+	}
+	size := pageUp(uintptr(16 + (len(entries)+1)*32))
+	m, err := unix.MmapPtr(-1, 0, nil, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		return 0
+	}
+	t := uintptr(m)
+	putPtr(t, size)
+	for i, e := range entries {
+		for j, v := range e {
+			putPtr(t+16+uintptr(i*32+j*8), v)
+		}
+	}
+	return t
 }
 
 // dlErr words a load error as dlerror does (no "error while loading").
@@ -189,44 +341,57 @@ func (r *relocator) addGlobal(objs []*Object) {
 }
 
 // dlsym looks name (at version, if given) up for handle: RTLD_DEFAULT (0)
-// is the global scope, RTLD_NEXT (-1) the objects after the caller's, any
-// other handle its object and dependencies.
+// is the caller's scope, RTLD_NEXT (-1) the objects after the caller's in
+// its root's search list, any other handle its search list.
 func (l *loader) dlsym(r *relocator, handle uintptr, name, version string, caller uintptr) (uintptr, error) {
 	ref := symRef{name: name, gnuHash: dynsym.GNUHash(name)}
 	if version != "" {
 		ref.version = &versionName{name: version, hash: elfHash(version)}
 	}
+	prog := l.objs[0]
+	c := l.objectAt(caller)
+	if c == nil {
+		c = prog
+	}
 	var scope []*Object
+	var skip *Object
+	undef := c
 	switch handle {
 	case 0:
-		scope = r.scope
-		if c := l.objectAt(caller); c != nil && !containsObj(scope, c) {
-			scope = append(append([]*Object{}, scope...), l.group(c)...)
-		}
+		scope = l.symbolScope(r, c)
 	case ^uintptr(0):
-		c := l.objectAt(caller)
-		for i, o := range r.scope {
+		list := r.scope
+		if local := l.localScope(c); local != nil {
+			list = local
+		}
+		for i, o := range list {
 			if o == c {
-				scope = r.scope[i+1:]
+				scope = list[i+1:]
 			}
 		}
 	default:
 		o := dl.byHandle[handle]
-		if o == nil {
+		if o == nil || containsObj(dl.closing, o) {
 			return 0, fmt.Errorf("invalid handle")
 		}
-		scope = l.group(o)
-	}
-	def := lookup(scope, &ref, 0, nil)
-	if !def.found() {
-		where := "ldgo"
-		if o := dl.byHandle[handle]; o != nil {
-			where = o.path
-			if o.isMain {
-				where = ""
-			}
+		undef = o
+		if o == prog {
+			scope = r.scope
+		} else {
+			scope = l.group(o)
 		}
-		return 0, fmt.Errorf("%s: undefined symbol: %s", where, name)
+	}
+	def := lookup(scope, &ref, 0, skip)
+	if !def.found() {
+		msg := "undefined symbol: " + name
+		if version != "" {
+			msg += ", version " + version
+		}
+		if undef.isMain {
+			// glibc names the program by its argv[0] (rtld_progname).
+			return 0, fmt.Errorf("%s: %s", cstring(getPtr(l.ps.argv)), msg)
+		}
+		return 0, fmt.Errorf("%s: %s", undef.path, msg)
 	}
 	v := symAddr(def.obj, def.sym)
 	switch def.typ() {
@@ -240,6 +405,9 @@ func (l *loader) dlsym(r *relocator, handle uintptr, name, version string, calle
 
 // objectAt finds the object whose mapping holds addr.
 func (l *loader) objectAt(addr uintptr) *Object {
+	if addr == 0 {
+		return nil
+	}
 	for _, o := range l.objs {
 		if addr >= o.mapStart && addr < o.mapEnd {
 			return o
@@ -252,12 +420,12 @@ func (l *loader) objectAt(addr uintptr) *Object {
 // the object holding addr and the nearest symbol at or below it.
 func (l *loader) dladdr(addr, info, extra, flags uintptr) uintptr {
 	o := l.objectAt(addr)
-	if o == nil {
+	if o == nil || o.linkMap == 0 {
 		return 0
 	}
 	putPtr(info, getPtr(o.linkMap+road.lay.lm.name))
 	if o.isMain {
-		putPtr(info, arenaString(o.path))
+		putPtr(info, dl.mainName)
 	}
 	putPtr(info+8, o.mapStart)
 	putPtr(info+16, 0)
@@ -294,6 +462,44 @@ func (l *loader) dladdr(addr, info, extra, flags uintptr) uintptr {
 	return 1
 }
 
+// dlinfo answers RTLD_DI_LMID (1), RTLD_DI_LINKMAP (2), RTLD_DI_ORIGIN (6),
+// RTLD_DI_TLS_MODID (9), RTLD_DI_TLS_DATA (10) and RTLD_DI_PHDR (11).
+func (l *loader) dlinfo(handle, request, arg, tp uintptr) (uintptr, error) {
+	o := dl.byHandle[handle]
+	if o == nil {
+		return 0, fmt.Errorf("invalid handle")
+	}
+	switch request {
+	case 1:
+		put64(arg, uint64(namespaceOf(o)))
+	case 2:
+		putPtr(arg, handle)
+	case 6:
+		s := origin(o)
+		if p, err := filepath.Abs(s); err == nil {
+			s = p
+		}
+		copy(bytesAt(arg, len(s)+1), s+"\x00")
+	case 9:
+		putPtr(arg, o.tlsModid)
+	case 10:
+		putPtr(arg, 0)
+		if o.tlsModid != 0 && tp != 0 {
+			if dtv := getPtr(tp + 8); dtv != 0 && getPtr(dtv-16) >= o.tlsModid {
+				if b := getPtr(dtv + o.tlsModid*16); b != 0 && b != ^uintptr(0) {
+					putPtr(arg, b)
+				}
+			}
+		}
+	case 11:
+		putPtr(arg, o.phdr)
+		return uintptr(o.phnum), nil
+	default:
+		return 0, fmt.Errorf("unsupported dlinfo request")
+	}
+	return 0, nil
+}
+
 // symbolCount is the number of dynamic symbols (from the hash tables).
 func (o *Object) symbolCount() uintptr {
 	if o.sysvHash != 0 {
@@ -322,15 +528,54 @@ func (o *Object) symbolCount() uintptr {
 // elfHash is the ELF (SysV) hash that version entries carry.
 func elfHash(s string) uint32 { return dynsym.SysVHash(s) }
 
-// forget drops the objects a failed dlopen loaded from the loader's sets.
-func (l *loader) forget(first int) {
-	for _, o := range l.objs[first:] {
-		for k, v := range l.byName {
-			if v == o {
-				delete(l.byName, k)
-			}
-		}
-		delete(l.byFile, [2]uint64{o.dev, o.ino})
+// forget drops objects from the loader's sets.
+func (l *loader) forget(objs []*Object) {
+	drop := map[*Object]bool{}
+	for _, o := range objs {
+		drop[o] = true
 	}
-	l.objs = l.objs[:first]
+	for k, v := range l.byName {
+		if drop[v] {
+			delete(l.byName, k)
+		}
+	}
+	for k, v := range l.byFile {
+		if drop[v] {
+			delete(l.byFile, k)
+		}
+	}
+	kept := l.objs[:0]
+	for _, o := range l.objs {
+		if !drop[o] {
+			kept = append(kept, o)
+		}
+	}
+	for i := len(kept); i < len(l.objs); i++ {
+		l.objs[i] = nil
+	}
+	l.objs = kept
 }
+
+// discard undoes a failed dlopen: the objects it mapped go away.
+func (l *loader) discard(first int) {
+	fresh := append([]*Object{}, l.objs[first:]...)
+	for _, o := range fresh {
+		freeTLSModule(o)
+		munmapRaw(o.mapStart, o.mapEnd-o.mapStart)
+		delete(dl.scopeRoot, o)
+		delete(dl.groups, o)
+		delete(dl.reldeps, o)
+		delete(dl.deep, o)
+	}
+	l.forget(fresh)
+}
+
+// namespaceOf is the namespace an object was loaded into.
+func namespaceOf(o *Object) int { return 0 }
+
+// dlmopen with a namespace other than the base one.
+func (l *loader) dlmopen(r *relocator, ns uintptr, file string, mode int, caller uintptr) (uintptr, uintptr, error) {
+	return 0, 0, fmt.Errorf("dlmopen: only LM_ID_BASE is supported")
+}
+
+var _ = os.Getpid

@@ -16,6 +16,12 @@ type relocator struct {
 	bindNow  bool
 	debug    *debugLog
 	pending  []pendingIfunc
+	// For dlopen: bound is told about each binding to another object
+	// (glibc's l_reldeps); with deferPLT a JUMP_SLOT whose symbol is not
+	// found is left for lazy binding (RTLD_LAZY) and its object noted.
+	bound    func(from, to *Object)
+	deferPLT bool
+	deferred []*Object
 }
 
 // finishPending runs the ifunc resolvers that had to wait.
@@ -86,6 +92,9 @@ func (r *relocator) resolve(o *Object, idx uint32, class int) (resolved, error) 
 		v = callC(v, 0, 0, 0)
 	}
 	r.debug.binding(o, def, ref.name, v)
+	if r.bound != nil && def.obj != o {
+		r.bound(o, def.obj)
+	}
 	return resolved{def: def, value: v}, nil
 }
 
@@ -205,6 +214,13 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([
 		if idx != 0 {
 			var err error
 			res, err = r.resolve(o, idx, class)
+			if _, ok := err.(*symbolError); ok && r.deferPLT && typ == elf.R_X86_64_JMP_SLOT {
+				putPtr(where, getPtr(where)+o.bias)
+				if len(r.deferred) == 0 || r.deferred[len(r.deferred)-1] != o {
+					r.deferred = append(r.deferred, o)
+				}
+				continue
+			}
 			if err != nil {
 				return irel, err
 			}

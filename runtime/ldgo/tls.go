@@ -22,6 +22,7 @@ const (
 // C thread can read them.
 type tlsModule struct {
 	offset, image, imageSize, blockSize, align uintptr // offset 0: dynamic TLS
+	prevUsed                                   uintptr // static: tlsState.staticUsed before this block
 }
 
 var tlsState struct {
@@ -130,9 +131,13 @@ func dlAllocateTLSInit(tcb, initTLS, _, _ uintptr) uintptr {
 	if tcb == 0 {
 		return 0
 	}
+	forgetErrSlot(tcb)
 	dtv := getPtr(tcb + 8)
+	// A cached thread stack keeps its DTV and the dynamic TLS blocks of
+	// the thread that ran on it: free those.
+	freeDynamicBlocks(dtv)
 	if n := getPtr(dtv - 16); n < tlsState.maxModid {
-		// A cached thread stack keeps its DTV; dlopen added modules since.
+		// dlopen added modules since.
 		grown := allocDTV()
 		if grown == 0 {
 			return 0
@@ -166,10 +171,12 @@ func dlAllocateTLSInit(tcb, initTLS, _, _ uintptr) uintptr {
 //
 //go:nosplit
 func dlDeallocateTLS(tcb, _, _, _ uintptr) uintptr {
+	forgetErrSlot(tcb)
 	dtv := getPtr(tcb + 8)
 	if dtv == 0 || dtv == tlsState.initialDtv {
 		return 0
 	}
+	freeDynamicBlocks(dtv)
 	base := dtv - 16
 	rawSyscall6(sysMunmap, base, pageUpNosplit((getPtr(base)+2)*16), 0, 0, 0, 0)
 	putPtr(tcb+8, 0)
@@ -231,15 +238,10 @@ func tlsGetAddrSlow(ti, _, _, _ uintptr) uintptr {
 	if m.offset != 0 {
 		block = tp - m.offset
 	} else {
-		size := pageUpNosplit(m.blockSize + m.align)
-		p := rawSyscall6(sysMmap, 0, size, protRW, mapPrivateAnon, ^uintptr(0), 0)
-		if p > ^uintptr(4095) {
+		block = allocDynamicBlock(m)
+		if block == 0 {
 			return 0
 		}
-		block = (p + m.align - 1) &^ (m.align - 1)
-		initTLSBlock(block, m)
-		// to_free stays NULL: libc free()s it when it reuses a cached
-		// thread stack, and this block is not from malloc. It leaks.
 	}
 	putPtr(dtv+modid*16, block)
 	return block + off
@@ -253,7 +255,7 @@ func addDynamicTLS(o *Object, g *glibcRoad) error {
 	if o.tlsBlockSize == 0 || o.tlsModid != 0 {
 		return nil
 	}
-	modid := tlsState.maxModid + 1
+	modid := freeModid()
 	if modid >= uintptr(len(tlsState.modules)) {
 		return errorf("%s: cannot allocate TLS: too many modules with TLS", o.path)
 	}
@@ -262,6 +264,7 @@ func addDynamicTLS(o *Object, g *glibcRoad) error {
 	off := roundUp(tlsState.staticUsed+o.tlsBlockSize-firstbyte, o.tlsAlign) + firstbyte
 	if o.tlsAlign <= tlsState.staticAlign && off+tlsState.tcbSize <= tlsState.staticSize {
 		m.offset = off
+		m.prevUsed = tlsState.staticUsed
 		tlsState.staticUsed = off
 		if g != nil {
 			g.forEachThread(func(tp uintptr) { initTLSBlock(tp-off, &m) })
@@ -273,7 +276,7 @@ func addDynamicTLS(o *Object, g *glibcRoad) error {
 	}
 	o.tlsModid, o.tlsOffset = modid, m.offset
 	tlsState.modules[modid] = m
-	tlsState.maxModid = modid
+	tlsState.maxModid = max(tlsState.maxModid, modid)
 	if tlsState.dtvLen < modid {
 		tlsState.dtvLen = modid + dtvSurplus
 	}
