@@ -52,6 +52,10 @@ func main() {
 	}
 	bindNow := env("LD_BIND_NOW") != ""
 	lazyBindNot = env("LD_BIND_NOT") != ""
+	if env("LDGO_TEST_CLOBBER_VECTORS") != "" {
+		vecClobberWanted = true
+		vecSaveKind, vecSaveSize = vecSaveSetup()
+	}
 
 	var opts options
 	if direct {
