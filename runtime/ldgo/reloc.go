@@ -253,6 +253,14 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([
 			} else {
 				putPtr(where, addend)
 			}
+		case elf.R_X86_64_TLSDESC:
+			var v uintptr
+			if res.def.sym != 0 {
+				v = uintptr(res.def.value())
+			}
+			if err := applyTLSDESC(where, res.def, v, addend); err != nil {
+				return irel, err
+			}
 		case elf.R_X86_64_TPOFF64:
 			if d := res.def; d.obj != nil {
 				if d.obj.tlsOffset == 0 {
