@@ -121,6 +121,7 @@ func TestSearchTraceMatchesGlibc(t *testing.T) {
 		{prog: "p_ind_runpath", env: []string{"LD_LIBRARY_PATH=T/c"}},
 		{prog: "p_ind_y3"}, // liby's RUNPATH turns off the RPATH chain
 		{prog: "/usr/bin/ls"},
+		{prog: "p_rpath", env: []string{"LD_PRELOAD=libm.so.6 /nonexist/libz.so:liby.so", "LD_LIBRARY_PATH=T/y1"}},
 	}
 	for _, c := range cases {
 		name := c.prog + strings.Join(c.env, ",") + strings.Join(c.opts, " ")
