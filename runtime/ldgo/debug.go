@@ -41,14 +41,6 @@ func (d *debugLog) printf(format string, args ...any) {
 	fmt.Fprintf(d.out, "%10d:\t"+format+"\n", append([]any{d.pid}, args...)...)
 }
 
-func (d *debugLog) lib(name, path, rule string, by *Object) {
-	if d == nil || !d.libs {
-		return
-	}
-	d.printf("find library=%s; needed by %s", name, by.displayName())
-	d.printf("  found %s (%s)", path, rule)
-}
-
 func (d *debugLog) binding(from *Object, def symDef, name string, value uintptr) {
 	if d == nil || !d.bindings {
 		return

@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"gold/dynsym"
+	"gold/runtime/ldgo/search"
 
 	"golang.org/x/sys/unix"
 )
@@ -140,10 +141,11 @@ func (l *loader) findLoaded(name string, req *Object) *Object {
 	if o := l.byName[name]; o != nil && !containsObj(dl.closing, o) {
 		return o
 	}
-	path, _, err := l.searcher.Search(name, l.searchRequest(req))
+	res, err := l.findLibrary(name, req)
 	if err != nil {
 		return nil
 	}
+	path := res.Path
 	var st syscall.Stat_t
 	if syscall.Stat(path, &st) != nil {
 		return nil
@@ -475,7 +477,7 @@ func (l *loader) dlinfo(handle, request, arg, tp uintptr) (uintptr, error) {
 	case 2:
 		putPtr(arg, handle)
 	case 6:
-		s := origin(o)
+		s := objectOrigin(o)
 		if p, err := filepath.Abs(s); err == nil {
 			s = p
 		}
@@ -579,3 +581,13 @@ func (l *loader) dlmopen(r *relocator, ns uintptr, file string, mode int, caller
 }
 
 var _ = os.Getpid
+
+// objectOrigin is the directory $ORIGIN names for an object
+// (RTLD_DI_ORIGIN): what the search computed for it when it was loaded.
+func objectOrigin(o *Object) string {
+	if o.req != nil && o.req.Origin != "" {
+		return o.req.Origin
+	}
+	cwd, _ := os.Getwd()
+	return search.Origin(o.path, cwd)
+}

@@ -13,6 +13,7 @@ var progName = "ldgo"
 type loadError struct {
 	name string
 	err  error
+	msg  string // glibc's message without the errno text, for LD_PRELOAD failures
 }
 
 func (e *loadError) Error() string {

@@ -5,10 +5,14 @@
 // relocation index; above them is the caller's return address. Everything
 // the call may carry in registers is saved: the integer argument registers
 // rdi, rsi, rdx, rcx, r8, r9, rax (vararg count), r10 (static chain), the
-// vector argument registers xmm0-7 (the Go resolver uses only SSE
-// instructions, which leave the upper ymm/zmm halves alone), and rbx, rbp,
-// r12-r15 because Go has no callee-saved registers. r11 carries the target.
+// whole vector state with xsavec/xsave (fxsave without XSAVE) into a
+// 64-byte aligned area of vecSaveSize bytes (as glibc's
+// _dl_runtime_resolve_xsavec), and rbx, rbp, r12-r15 because Go has no
+// callee-saved registers. BX anchors the frame (kept on the stack across
+// the Go call). r11 carries the target.
 TEXT ·lazyTrampoline(SB),NOSPLIT|NOFRAME,$0
+	PUSHQ	BX
+	MOVQ	SP, BX		// 8(BX) GOT[1], 16(BX) relocation index
 	PUSHQ	AX
 	PUSHQ	DI
 	PUSHQ	SI
@@ -17,43 +21,67 @@ TEXT ·lazyTrampoline(SB),NOSPLIT|NOFRAME,$0
 	PUSHQ	R8
 	PUSHQ	R9
 	PUSHQ	R10
-	PUSHQ	BX
 	PUSHQ	BP
 	PUSHQ	R12
 	PUSHQ	R13
 	PUSHQ	R14
 	PUSHQ	R15
-	SUBQ	$152, SP	// 24 bytes of Go arguments, 128 of xmm0-7
-	MOVUPS	X0, 24(SP)
-	MOVUPS	X1, 40(SP)
-	MOVUPS	X2, 56(SP)
-	MOVUPS	X3, 72(SP)
-	MOVUPS	X4, 88(SP)
-	MOVUPS	X5, 104(SP)
-	MOVUPS	X6, 120(SP)
-	MOVUPS	X7, 136(SP)
-	MOVQ	264(SP), AX	// GOT[1]: 152 + 14*8
+	ANDQ	$~63, SP
+	SUBQ	·vecSaveSize(SB), SP
+	MOVQ	·vecSaveKind(SB), R11
+	CMPQ	R11, $0
+	JEQ	fxsave
+	XORL	AX, AX		// the XSAVE header must start zeroed
+	MOVQ	AX, 512(SP)
+	MOVQ	AX, 520(SP)
+	MOVQ	AX, 528(SP)
+	MOVQ	AX, 536(SP)
+	MOVQ	AX, 544(SP)
+	MOVQ	AX, 552(SP)
+	MOVQ	AX, 560(SP)
+	MOVQ	AX, 568(SP)
+	MOVL	$0xff, AX	// vecSaveMask
+	XORL	DX, DX
+	CMPQ	R11, $2
+	JEQ	xsavec
+	XSAVE64	(SP)
+	JMP	saved
+xsavec:
+	XSAVEC64	(SP)
+	JMP	saved
+fxsave:
+	FXSAVE64	(SP)
+saved:
+	CMPQ	·vecClobber(SB), $0
+	JEQ	2(PC)
+	VZEROALL
+	SUBQ	$32, SP		// 24 bytes of Go arguments, then BX (Go clobbers it)
+	MOVQ	BX, 24(SP)
+	MOVQ	8(BX), AX
 	MOVQ	AX, 0(SP)
-	MOVQ	272(SP), AX	// relocation index
+	MOVQ	16(BX), AX
 	MOVQ	AX, 8(SP)
 	CALL	·lazyBind(SB)
+	MOVQ	24(SP), BX
 	MOVQ	16(SP), AX
-	MOVQ	AX, 264(SP)	// the target replaces GOT[1] on the stack
-	MOVUPS	24(SP), X0
-	MOVUPS	40(SP), X1
-	MOVUPS	56(SP), X2
-	MOVUPS	72(SP), X3
-	MOVUPS	88(SP), X4
-	MOVUPS	104(SP), X5
-	MOVUPS	120(SP), X6
-	MOVUPS	136(SP), X7
-	ADDQ	$152, SP
+	MOVQ	AX, 8(BX)	// the target replaces GOT[1] on the stack
+	ADDQ	$32, SP
+	MOVQ	·vecSaveKind(SB), R11
+	CMPQ	R11, $0
+	JEQ	fxrstor
+	MOVL	$0xff, AX
+	XORL	DX, DX
+	XRSTOR64	(SP)
+	JMP	restored
+fxrstor:
+	FXRSTOR64	(SP)
+restored:
+	LEAQ	-104(BX), SP	// 13 pushes after BX
 	POPQ	R15
 	POPQ	R14
 	POPQ	R13
 	POPQ	R12
 	POPQ	BP
-	POPQ	BX
 	POPQ	R10
 	POPQ	R9
 	POPQ	R8
@@ -62,6 +90,7 @@ TEXT ·lazyTrampoline(SB),NOSPLIT|NOFRAME,$0
 	POPQ	SI
 	POPQ	DI
 	POPQ	AX
+	POPQ	BX
 	MOVQ	0(SP), R11
 	ADDQ	$16, SP
 	JMP	R11
@@ -77,7 +106,7 @@ TEXT ·callResolver(SB),NOSPLIT,$0-16
 	MOVQ	AX, ret+8(FP)
 	RET
 
-TEXT ·lazyTrampolineAddr(SB),NOSPLIT,$0-8
+TEXT ·lazyTrampolineAddr(SB),NOSPLIT|NOFRAME,$0-8
 	LEAQ	·lazyTrampoline(SB), AX
 	MOVQ	AX, ret+0(FP)
 	RET

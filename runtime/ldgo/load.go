@@ -4,26 +4,46 @@ import (
 	"debug/elf"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
+
+	"gold/runtime/ldgo/search"
 )
 
 // loader holds the set of loaded objects in load order: the program, then
 // DT_NEEDED libraries breadth-first, each object once (by name, soname and
 // device+inode).
 type loader struct {
-	ps       *processStart
-	objs     []*Object
-	byName   map[string]*Object
-	byFile   map[[2]uint64]*Object
-	searcher LibrarySearcher
-	debug    *debugLog
+	ps        *processStart
+	objs      []*Object
+	byName    map[string]*Object
+	byFile    map[[2]uint64]*Object
+	search    *search.State
+	searchEnv *search.Env
+	debug     *debugLog
+
+	// --list: the dependencies in load order, missing ones included.
+	listing bool
+	listed  []listEntry
+	missing map[string]bool
 }
 
-func newLoader(ps *processStart, searcher LibrarySearcher, debug *debugLog) *loader {
+type listEntry struct {
+	name string
+	obj  *Object // nil: not found
+}
+
+func newLoader(ps *processStart, env *search.Env, debug *debugLog) *loader {
 	return &loader{ps: ps, byName: map[string]*Object{}, byFile: map[[2]uint64]*Object{},
-		searcher: searcher, debug: debug}
+		searchEnv: env, debug: debug}
+}
+
+// startSearch fixes the program as the search's executable and starts
+// the search state (glibc's _dl_init_paths), once the program is known.
+func (l *loader) startSearch(prog *Object, direct bool, originPath string) {
+	prog.req = mainRequester(prog, direct, originPath)
+	l.searchEnv.Main = prog.req
+	l.search = search.NewState(l.searchEnv)
 }
 
 // loadProgram maps the program named on ldgo's command line.
@@ -75,7 +95,13 @@ func (l *loader) add(o *Object) {
 func (l *loader) mapPath(name, path string) (*Object, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, errNotFound
+		msg := "cannot open shared object file"
+		if pe, ok := err.(*os.PathError); ok {
+			if e, ok := pe.Err.(syscall.Errno); ok {
+				msg += ": " + strerror(e)
+			}
+		}
+		return nil, errorString(msg)
 	}
 	defer f.Close()
 	var st syscall.Stat_t
@@ -102,9 +128,24 @@ func (l *loader) mapPath(name, path string) (*Object, error) {
 func (l *loader) loadDependencies() error {
 	for i := 0; i < len(l.objs); i++ {
 		o := l.objs[i]
-		for _, name := range o.needed {
+		for _, raw := range o.needed {
+			name, skip, err := search.ExpandNeeded(raw, o.req, l.searchEnv)
+			if err != nil {
+				return searchError(raw, err)
+			}
+			if skip {
+				continue
+			}
 			dep, err := l.loadLibrary(name, o)
 			if err != nil {
+				if le, ok := err.(*loadError); ok && l.listing && le.msg == "cannot open shared object file" {
+					// ldd's "not found", and go on.
+					if !l.missing[name] {
+						l.missing[name] = true
+						l.listed = append(l.listed, listEntry{name: name})
+					}
+					continue
+				}
 				return err
 			}
 			o.deps = append(o.deps, dep)
@@ -118,11 +159,15 @@ func (l *loader) loadLibrary(name string, req *Object) (*Object, error) {
 	if o := l.byName[name]; o != nil {
 		return o, nil
 	}
-	path, rule, err := l.searcher.Search(name, l.searchRequest(req))
+	res, err := l.findLibrary(name, req)
 	if err != nil {
-		return nil, &loadError{name: name, err: err}
+		return nil, err
 	}
-	l.debug.lib(name, path, rule, req)
+	path, rule := res.Path, res.Rule
+	if o := l.byName[path]; o != nil {
+		l.byName[name] = o
+		return o, nil
+	}
 	o, err := l.mapPath(name, path)
 	if err != nil {
 		return nil, &loadError{name: path, err: err}
@@ -133,9 +178,14 @@ func (l *loader) loadLibrary(name string, req *Object) (*Object, error) {
 	}
 	o.loader = req
 	o.rule = rule
-	o.isRtld = o.soname == "ld-linux-x86-64.so.2"
+	o.isRtld = o.soname == rtldSoname
+	o.req = libraryRequester(o, req)
 	l.add(o)
 	l.byName[name] = o
+	l.byName[path] = o
+	if l.listing {
+		l.listed = append(l.listed, listEntry{name: name, obj: o})
+	}
 	return o, nil
 }
 
@@ -146,28 +196,6 @@ func containsObj(objs []*Object, o *Object) bool {
 		}
 	}
 	return false
-}
-
-// searchRequest collects the RPATH chain and RUNPATH for a search by req.
-func (l *loader) searchRequest(req *Object) *SearchRequest {
-	r := &SearchRequest{RunPath: splitPath(req.runpath, origin(req))}
-	for o := req; o != nil; o = o.loader {
-		if o.rpath != "" {
-			r.RPaths = append(r.RPaths, splitPath(o.rpath, origin(o)))
-		}
-	}
-	return r
-}
-
-// origin is $ORIGIN for o: the directory of its file.
-func origin(o *Object) string {
-	p := o.path
-	if o.isMain {
-		if exe, err := filepath.Abs(p); err == nil {
-			p = exe
-		}
-	}
-	return filepath.Dir(p)
 }
 
 // loadPreloads loads LD_PRELOAD (and --preload) objects and those listed
@@ -185,11 +213,13 @@ func (l *loader) loadPreloads(names []string, secure bool) {
 		}
 		o, err := l.loadLibrary(name, prog)
 		if err != nil {
-			msg := errNotFound.Error()
+			msg := err.Error()
 			if le, ok := err.(*loadError); ok {
 				msg = le.err.Error()
+				if le.msg != "" {
+					msg = le.msg
+				}
 			}
-			msg = strings.TrimSuffix(msg, ": No such file or directory")
 			fmt.Fprintf(os.Stderr, "ERROR: ld.so: object '%s' from LD_PRELOAD cannot be preloaded (%s): ignored.\n", name, msg)
 			continue
 		}

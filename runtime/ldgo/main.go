@@ -52,6 +52,10 @@ func main() {
 	}
 	bindNow := env("LD_BIND_NOW") != ""
 	lazyBindNot = env("LD_BIND_NOT") != ""
+	if env("LDGO_TEST_CLOBBER_VECTORS") != "" {
+		vecClobberWanted = true
+		vecSaveKind, vecSaveSize = vecSaveSetup()
+	}
 
 	var opts options
 	if direct {
@@ -65,7 +69,12 @@ func main() {
 			libraryPath = *opts.libraryPath
 		}
 	}
-	l := newLoader(ps, newSimpleSearcher(libraryPath, opts.inhibitCache), debugLog)
+	sc := searchConfig{libraryPath: libraryPath, libraryPathOption: opts.libraryPath != nil,
+		secure: secure, inhibitCache: opts.inhibitCache, platform: cstring(ps.aux[atPlatform])}
+	if !secure {
+		sc.cachePath = env("LDGO_CACHE")
+	}
+	l := newLoader(ps, nil, debugLog)
 	var prog *Object
 	var err error
 	if direct {
@@ -74,6 +83,7 @@ func main() {
 		if err != nil {
 			exitWithError(err)
 		}
+		sc.progName = opts.program
 		ps.skipArgs(opts.skip)
 		if opts.argv0 != "" {
 			putPtr(ps.argv, arenaString(opts.argv0))
@@ -84,11 +94,21 @@ func main() {
 		ps.setAux(atExecfn, getPtr(ps.argv))
 	} else {
 		progName = ps.arg(0)
+		sc.progName = progName
 		prog, err = l.adoptProgram()
 		if err != nil {
 			exitWithError(err)
 		}
 	}
+	l.searchEnv = newSearchEnv(sc, debugLog)
+	if direct && opts.list {
+		l.listing, l.missing = true, map[string]bool{}
+	}
+	originPath := ""
+	if !secure {
+		originPath = env("LD_ORIGIN_PATH")
+	}
+	l.startSearch(prog, direct, originPath)
 	preload := splitPreload(env("LD_PRELOAD"))
 	preload = append(preload, opts.preload...)
 	l.loadPreloads(preload, secure)

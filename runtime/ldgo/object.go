@@ -2,6 +2,8 @@ package main
 
 import (
 	"debug/elf"
+
+	"gold/runtime/ldgo/search"
 )
 
 // Object is one ELF image in the process: the program or a library. The
@@ -60,9 +62,10 @@ type Object struct {
 	relroSize  uintptr
 	stackFlags uint32 // PT_GNU_STACK p_flags
 
-	deps      []*Object // DT_NEEDED in order, resolved
-	linkMap   uintptr   // glibc struct link_map for this object
-	loader    *Object   // the object whose DT_NEEDED brought this one in
+	deps      []*Object         // DT_NEEDED in order, resolved
+	linkMap   uintptr           // glibc struct link_map for this object
+	loader    *Object           // the object whose DT_NEEDED brought this one in
+	req       *search.Requester // the object as the library search sees it
 	serial    int
 	relocated bool
 	lazy      bool // PLT slots bound at first call

@@ -81,10 +81,15 @@ done:
 	return o, nil
 }
 
-// list prints each dependency and where it was found, like ldd.
+// list prints each dependency, the file chosen and the search rule that
+// found it, like ldd (which also reports missing ones and exits 0).
 func (l *loader) list() {
-	for _, o := range l.objs[1:] {
-		fmt.Printf("\t%s => %s (0x%x) [%s]\n", o.name, o.path, o.mapStart, o.rule)
+	for _, e := range l.listed {
+		if o := e.obj; o != nil {
+			fmt.Printf("\t%s => %s (0x%x) [%s]\n", e.name, o.path, o.mapStart, o.rule)
+		} else {
+			fmt.Printf("\t%s => not found\n", e.name)
+		}
 	}
 }
 

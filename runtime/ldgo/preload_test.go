@@ -2,7 +2,6 @@ package main
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -49,16 +48,3 @@ int main(void) { char *p = malloc(100); printf("time %ld %d\n", (long)time(NULL)
 	}
 }
 
-// TestLdsoCache: names found only through /etc/ld.so.cache.
-func TestLdsoCache(t *testing.T) {
-	m := ldsoCache("/etc/ld.so.cache")
-	if len(m) == 0 {
-		t.Skip("no /etc/ld.so.cache")
-	}
-	if p := m["libc.so.6"]; !strings.HasSuffix(p, "/libc.so.6") {
-		t.Errorf("libc.so.6 => %q", p)
-	}
-	if ldsoCache("/etc/passwd") != nil {
-		t.Errorf("a file that is not a cache must be ignored")
-	}
-}

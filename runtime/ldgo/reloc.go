@@ -164,6 +164,9 @@ func applyRELR(o *Object, table, size uintptr) {
 		e := uintptr(get64(p))
 		if e&1 == 0 {
 			where = o.bias + e
+			if !o.inSpan(where, 8) {
+				return
+			}
 			putPtr(where, getPtr(where)+o.bias)
 			where += 8
 			continue
@@ -172,6 +175,9 @@ func applyRELR(o *Object, table, size uintptr) {
 			e >>= 1
 			if e&1 != 0 {
 				a := where + i*8
+				if !o.inSpan(a, 8) {
+					return
+				}
 				putPtr(a, getPtr(a)+o.bias)
 			}
 		}
@@ -188,6 +194,11 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([
 		typ := elf.R_X86_64(info & 0xffffffff)
 		idx := uint32(info >> 32)
 		where := o.bias + offset
+		if typ != elf.R_X86_64_NONE && !o.inSpan(where, 16) {
+			// A corrupt file: glibc would write there and crash; the
+			// loader's own memory must not be touched.
+			return irel, fmt.Errorf("relocation at 0x%x outside the object", offset)
+		}
 		switch typ {
 		case elf.R_X86_64_NONE:
 			continue
@@ -269,6 +280,14 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([
 			} else {
 				putPtr(where, addend)
 			}
+		case elf.R_X86_64_TLSDESC:
+			var v uintptr
+			if res.def.sym != 0 {
+				v = uintptr(res.def.value())
+			}
+			if err := applyTLSDESC(where, res.def, v, addend); err != nil {
+				return irel, err
+			}
 		case elf.R_X86_64_TPOFF64:
 			if d := res.def; d.obj != nil {
 				if d.obj.tlsOffset == 0 {
@@ -311,7 +330,17 @@ func (o *Object) protectRELRO() {
 	}
 	start := pageDown(o.relroStart)
 	end := pageDown(o.relroStart + o.relroSize)
+	if start < pageDown(o.mapStart) || end > pageUp(o.mapEnd) {
+		return // a corrupt PT_GNU_RELRO must not protect anyone else's pages
+	}
 	if end > start {
 		unix.Mprotect(bytesAt(start, int(end-start)), unix.PROT_READ)
 	}
+}
+
+// inSpan reports whether n bytes at addr lie inside the object's mapped
+// span (the last word may be shorter than n at the very end: n is an upper
+// bound for the relocation's width).
+func (o *Object) inSpan(addr, n uintptr) bool {
+	return addr >= o.mapStart && addr < o.mapEnd && addr+8 <= o.mapEnd && (n <= 8 || addr+n <= o.mapEnd+8)
 }
