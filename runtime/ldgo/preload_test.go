@@ -47,4 +47,3 @@ int main(void) { char *p = malloc(100); printf("time %ld %d\n", (long)time(NULL)
 		t.Errorf("missing preload: exit %d, stderr %q; ld.so: %q", bad.code, bad.stderr, want.stderr)
 	}
 }
-
