@@ -125,4 +125,7 @@ type Config struct {
 	TimeReport bool // --time-report
 	Trace      bool // -t / --trace: print each input file as it is loaded
 	Verbose    bool // -v/--verbose
+	// HeapProfile, when set, receives a heap profile taken at the link's
+	// peak, after the output is written (GOLD_MEMPROFILE).
+	HeapProfile string
 }

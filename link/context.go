@@ -16,6 +16,7 @@ type Context struct {
 	archives []*archiveInput
 	pending  []*archiveMember // extracted, not yet loaded
 	mapMu    sync.Mutex
+	mappings map[*byte]*inputMapping // by first byte
 	// preparsed holds the command-line objects parsed in parallel up front.
 	preparsed   map[string]*ObjectFile
 	preparseErr map[string]error
@@ -77,7 +78,7 @@ type Context struct {
 }
 
 func newContext(cfg *Config) *Context {
-	return &Context{Cfg: cfg, symbols: map[string]*Symbol{}, comdats: map[string]*ObjectFile{}, Log: os.Stderr}
+	return &Context{Cfg: cfg, symbols: map[string]*Symbol{}, comdats: map[string]*ObjectFile{}, mappings: map[*byte]*inputMapping{}, Log: os.Stderr}
 }
 
 // intern returns the global symbol for name, creating it on first sight.

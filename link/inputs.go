@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -21,6 +22,7 @@ type archiveInput struct {
 	members     []*archiveMember
 	excludeLibs bool
 	priority    int
+	mapping     *inputMapping // the archive file; nil for thin archives
 }
 
 type archiveMember struct {
@@ -155,8 +157,28 @@ func (ctx *Context) mapFile(path string) ([]byte, error) {
 	}
 	ctx.mapMu.Lock()
 	ctx.mapped = append(ctx.mapped, data)
+	ctx.mappings[&data[0]] = &inputMapping{data: data}
 	ctx.mapMu.Unlock()
 	return data, nil
+}
+
+// inputMapping is a mapped input file and the number of input sections
+// still to be written from it; when that reaches zero its pages are given
+// back (releaseInput), which keeps a big link's peak memory down.
+type inputMapping struct {
+	data    []byte
+	pending atomic.Int32
+}
+
+// mappingOf returns the mapping that starts at data, or nil (empty files,
+// data that is not a mapping).
+func (ctx *Context) mappingOf(data []byte) *inputMapping {
+	if len(data) == 0 {
+		return nil
+	}
+	ctx.mapMu.Lock()
+	defer ctx.mapMu.Unlock()
+	return ctx.mappings[&data[0]]
 }
 
 func unwrapPathError(err error) error {
@@ -195,7 +217,7 @@ func (ctx *Context) loadFile(path string, in Input, fromLib bool) {
 			ctx.errorf("%v", err)
 			return
 		}
-		ctx.addArchive(ar, in, prio)
+		ctx.addArchive(ar, in, prio, ctx.mappingOf(data))
 	case len(data) >= 4 && string(data[:4]) == "\x7fELF":
 		if len(data) >= ehdrSize && le.Uint16(data[16:]) == 3 { // ET_DYN
 			if ctx.Cfg.Kind == OutputStaticExec || ctx.Cfg.Kind == OutputStaticPIE {
@@ -225,6 +247,7 @@ func (ctx *Context) loadFile(path string, in Input, fromLib bool) {
 		}
 		obj.Priority = prio
 		obj.Live = true
+		obj.mapping = ctx.mappingOf(data)
 		ctx.addObject(obj)
 	case script.IsScript(data):
 		sc, err := script.Parse(path, data)

@@ -6,7 +6,10 @@ import (
 	"debug/elf"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
+	"strings"
 	"time"
 
 	"gold/interp"
@@ -20,6 +23,7 @@ type pass struct {
 type passTimer struct {
 	name string
 	d    time.Duration
+	rss  int64 // resident memory after the pass, in KiB (0 if unknown)
 }
 
 // Link runs the whole pipeline for one output. A returned error is an
@@ -68,6 +72,7 @@ func Link(cfg *Config) (err error) {
 		{"layout", ctx.layout},
 		// Copy sections, apply relocations, write tables and headers.
 		{"write", ctx.writeOutput},
+		{"heap profile", ctx.writeHeapProfile},
 		{"commit output", ctx.commitOutput},
 		{"write map file", ctx.writeMapFile},
 	}
@@ -76,7 +81,11 @@ func Link(cfg *Config) (err error) {
 		if err := p.run(); err != nil {
 			return err
 		}
-		ctx.timers = append(ctx.timers, passTimer{p.name, time.Since(start)})
+		t := passTimer{name: p.name, d: time.Since(start)}
+		if cfg.TimeReport {
+			t.rss = residentKiB()
+		}
+		ctx.timers = append(ctx.timers, t)
 	}
 	if cfg.TimeReport {
 		ctx.printTimeReport()
@@ -90,7 +99,8 @@ func (ctx *Context) printTimeReport() {
 		total += t.d
 	}
 	for _, t := range ctx.timers {
-		fmt.Fprintf(os.Stderr, "%10.3fms %5.1f%%  %s\n", float64(t.d.Microseconds())/1000, 100*float64(t.d)/float64(max(total, 1)), t.name)
+		fmt.Fprintf(os.Stderr, "%10.3fms %5.1f%% %8.1f MiB  %s\n", float64(t.d.Microseconds())/1000,
+			100*float64(t.d)/float64(max(total, 1)), float64(t.rss)/1024, t.name)
 	}
 	fmt.Fprintf(os.Stderr, "%10.3fms        total\n", float64(total.Microseconds())/1000)
 }
@@ -250,4 +260,36 @@ func (ctx *Context) layout() error {
 	ctx.copyBss.assignAddrs(ctx)
 	ctx.setLinkerDefinedValues()
 	return ctx.checkpoint()
+}
+
+// writeHeapProfile records what the heap holds at the link's peak (all
+// inputs parsed, output written), for --config HeapProfile.
+func (ctx *Context) writeHeapProfile() error {
+	if ctx.Cfg.HeapProfile == "" {
+		return nil
+	}
+	runtime.GC()
+	f, err := os.Create(ctx.Cfg.HeapProfile)
+	if err != nil {
+		return Errors{err.Error()}
+	}
+	defer f.Close()
+	return pprof.Lookup("heap").WriteTo(f, 0)
+}
+
+// residentKiB reads the process's resident set size (VmRSS) for
+// --time-report, so memory can be seen pass by pass.
+func residentKiB() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
+			return kb
+		}
+	}
+	return 0
 }

@@ -5,28 +5,41 @@ import (
 	"debug/elf"
 	"hash/maphash"
 	"sort"
-	"unsafe"
 )
 
 // SHF_MERGE sections (string literals, constants, .debug_str) are split
 // into pieces and each distinct piece is written once per table. Symbols
 // and relocations that point into such a section are remapped to the
-// piece. Deduplication runs in parallel over hash shards; pieces are then
-// laid out in order of first occurrence, so the output does not depend on
-// the number of threads.
+// piece. Deduplication runs in parallel over hash shards; the distinct
+// pieces are then laid out in order of first occurrence, so the output does
+// not depend on the number of threads. Every table here is pointer-free
+// (indices and hashes, no per-piece heap objects), which keeps a link with
+// millions of debug strings light on memory and on the garbage collector.
 
 type mergeableSection struct {
 	sec     *InputSection
 	table   *mergedSection
+	index   uint32   // position in table.sections
 	offsets []uint32 // start of each piece in the input section
 	hashes  []uint64
-	pieces  []*mergedPiece
+	refs    []pieceRef // the distinct piece each piece is
 }
 
-type mergedPiece struct {
-	data   []byte
-	first  uint64 // (section index in table << 32 | piece index) of its first occurrence
-	offset uint64 // in the table, once laid out
+// pieceRef names a distinct piece: its shard and its index there.
+type pieceRef uint32
+
+const shardBits = 5
+const mergeShards = 1 << shardBits
+
+func makeRef(shard, idx int) pieceRef { return pieceRef(uint32(idx)<<shardBits | uint32(shard)) }
+func (r pieceRef) shard() int         { return int(r & (mergeShards - 1)) }
+func (r pieceRef) idx() int           { return int(r >> shardBits) }
+
+// distinctPiece is a piece kept in the output: where it first occurs
+// (section index << 32 | piece index) and, once laid out, its offset.
+type distinctPiece struct {
+	first  uint64
+	offset uint64
 }
 
 // mergeKey separates pieces that may not share a table: strings from
@@ -43,10 +56,10 @@ type mergedSection struct {
 	out      *OutputSection
 	sections []*mergeableSection // in input order
 	align    uint64
-	holder   *InputSection // the synthetic section the pieces are written to
+	shards   [mergeShards][]distinctPiece
+	order    []pieceRef // distinct pieces in first-occurrence order
+	holder   *InputSection
 }
-
-const mergeShards = 32
 
 var mergeSeed = maphash.MakeSeed()
 
@@ -68,14 +81,13 @@ func (ctx *Context) splitMergeable() error {
 				tables[key] = t
 				order = append(order, t)
 			}
-			m := &mergeableSection{sec: sec, table: t}
+			m := &mergeableSection{sec: sec, table: t, index: uint32(len(t.sections))}
 			t.sections = append(t.sections, m)
 			t.align = max(t.align, sec.Align)
 			sec.merge = m
 			all = append(all, m)
 		}
 	}
-	// Split and hash every section in parallel.
 	errs := make([]error, len(all))
 	ctx.parallelFor(len(all), func(i int) { errs[i] = all[i].split() })
 	for i, err := range errs {
@@ -86,26 +98,11 @@ func (ctx *Context) splitMergeable() error {
 	if err := ctx.checkpoint(); err != nil {
 		return err
 	}
-	// Deduplicate: shard s owns the pieces whose hash falls in it, and
-	// walks every table's sections in input order.
+	// Shard s deduplicates the pieces whose hash falls in it, walking every
+	// table's sections in input order.
 	ctx.parallelFor(mergeShards, func(s int) {
 		for _, t := range order {
-			seen := map[string]*mergedPiece{}
-			for si, m := range t.sections {
-				for pi, h := range m.hashes {
-					if h%mergeShards != uint64(s) {
-						continue
-					}
-					data := m.pieceData(pi)
-					key := unsafe.String(unsafe.SliceData(data), len(data))
-					p := seen[key]
-					if p == nil {
-						p = &mergedPiece{data: data, first: uint64(si)<<32 | uint64(pi)}
-						seen[key] = p
-					}
-					m.pieces[pi] = p
-				}
-			}
+			t.dedupShard(s)
 		}
 	})
 	for _, t := range order {
@@ -135,29 +132,89 @@ func (ctx *Context) splitMergeable() error {
 	return nil
 }
 
-// layout orders a table's distinct pieces by first occurrence and builds
-// the section that holds them.
-func (t *mergedSection) layout() {
-	var uniq []*mergedPiece
-	for si, m := range t.sections {
-		for pi, p := range m.pieces {
-			if p.first == uint64(si)<<32|uint64(pi) {
-				uniq = append(uniq, p)
+// dedupShard finds the distinct pieces of one shard with an open-addressing
+// table of (hash, piece) slots: no maps, no pointers.
+func (t *mergedSection) dedupShard(s int) {
+	n := 0
+	for _, m := range t.sections {
+		for _, h := range m.hashes {
+			if int(h&(mergeShards-1)) == s {
+				n++
 			}
 		}
 	}
-	// Already in first-occurrence order: sections, then pieces, in order.
+	if n == 0 {
+		return
+	}
+	type slot struct {
+		hash uint64
+		ref  int32 // index in t.shards[s], -1 when empty
+	}
+	size := 1
+	for size < 2*n {
+		size <<= 1
+	}
+	slots := make([]slot, size)
+	for i := range slots {
+		slots[i].ref = -1
+	}
+	pieces := make([]distinctPiece, 0, n)
+	for _, m := range t.sections {
+		for pi, h := range m.hashes {
+			if int(h&(mergeShards-1)) != s {
+				continue
+			}
+			data := m.pieceData(pi)
+			for j := int(h>>shardBits) & (size - 1); ; j = (j + 1) & (size - 1) {
+				sl := &slots[j]
+				if sl.ref < 0 {
+					sl.hash, sl.ref = h, int32(len(pieces))
+					pieces = append(pieces, distinctPiece{first: uint64(m.index)<<32 | uint64(pi)})
+					m.refs[pi] = makeRef(s, int(sl.ref))
+					break
+				}
+				if sl.hash == h && bytes.Equal(t.data(pieces[sl.ref].first), data) {
+					m.refs[pi] = makeRef(s, int(sl.ref))
+					break
+				}
+			}
+		}
+	}
+	t.shards[s] = pieces
+}
+
+// data returns the bytes of the piece that first occurs at first.
+func (t *mergedSection) data(first uint64) []byte {
+	return t.sections[first>>32].pieceData(int(uint32(first)))
+}
+
+// layout orders a table's distinct pieces by first occurrence, gives them
+// offsets, and makes the synthetic section that stands for the table; its
+// bytes are copied from the inputs when the output is written.
+func (t *mergedSection) layout() {
+	for _, m := range t.sections {
+		for pi, r := range m.refs {
+			if t.shards[r.shard()][r.idx()].first == uint64(m.index)<<32|uint64(pi) {
+				t.order = append(t.order, r)
+			}
+		}
+	}
 	size := uint64(0)
-	for _, p := range uniq {
+	for _, r := range t.order {
+		p := &t.shards[r.shard()][r.idx()]
 		p.offset = size
-		size += uint64(len(p.data))
+		size += uint64(len(t.data(p.first)))
 	}
-	holder := &InputSection{Name: t.out.Name, Type: elf.SHT_PROGBITS, Flags: t.out.Flags, Align: t.align,
-		Size: size, Live: true, Out: t.out, Data: make([]byte, size)}
-	for _, p := range uniq {
-		copy(holder.Data[p.offset:], p.data)
+	t.holder = &InputSection{Name: t.out.Name, Type: elf.SHT_PROGBITS, Flags: t.out.Flags, Align: t.align,
+		Size: size, Live: true, Out: t.out, mergeTable: t}
+}
+
+// write copies the distinct pieces into dst, the table's output bytes.
+func (t *mergedSection) write(dst []byte) {
+	for _, r := range t.order {
+		p := t.shards[r.shard()][r.idx()]
+		copy(dst[p.offset:], t.data(p.first))
 	}
-	t.holder = holder
 }
 
 func (m *mergeableSection) pieceData(i int) []byte {
@@ -178,6 +235,7 @@ func (m *mergeableSection) split() error {
 		if len(data)%es != 0 {
 			return errorf("mergeable section size %d is not a multiple of its entry size %d", len(data), es)
 		}
+		m.offsets = make([]uint32, 0, len(data)/es)
 		for off := 0; off < len(data); off += es {
 			m.offsets = append(m.offsets, uint32(off))
 		}
@@ -202,7 +260,7 @@ func (m *mergeableSection) split() error {
 		}
 	}
 	m.hashes = make([]uint64, len(m.offsets))
-	m.pieces = make([]*mergedPiece, len(m.offsets))
+	m.refs = make([]pieceRef, len(m.offsets))
 	for i := range m.offsets {
 		m.hashes[i] = maphash.Bytes(mergeSeed, m.pieceData(i))
 	}
@@ -233,5 +291,6 @@ func (m *mergeableSection) addrOf(off uint64) uint64 {
 	if !ok {
 		return m.sec.mergeHolder.Addr()
 	}
-	return m.sec.mergeHolder.Addr() + m.pieces[i].offset + (off - uint64(m.offsets[i]))
+	r := m.refs[i]
+	return m.sec.mergeHolder.Addr() + m.table.shards[r.shard()][r.idx()].offset + (off - uint64(m.offsets[i]))
 }

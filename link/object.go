@@ -29,7 +29,8 @@ type ObjectFile struct {
 
 	groups []comdatGroup
 
-	Live        bool // extracted from its archive, or given directly
+	Live        bool          // extracted from its archive, or given directly
+	mapping     *inputMapping // the file (or archive) the object's bytes live in
 	archive     *archiveInput
 	memberIndex int
 	inArchive   bool

@@ -41,6 +41,8 @@ func (o *OutputSection) write(ctx *Context, buf []byte) {
 // them in parallel.
 func (o *OutputSection) writeMember(ctx *Context, m *InputSection, dst []byte) {
 	switch {
+	case m.mergeTable != nil:
+		m.mergeTable.write(dst)
 	case m.eh != nil:
 		m.eh.write(ctx, m, dst)
 	case m.merge != nil:

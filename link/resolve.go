@@ -218,8 +218,8 @@ func (ctx *Context) addShared(so *SharedFile) {
 
 // addArchive registers an archive's symbols as lazy, or loads every member
 // under --whole-archive.
-func (ctx *Context) addArchive(ar *archive.Archive, in Input, prio int) {
-	ai := &archiveInput{path: ar.Path, ar: ar, priority: prio, excludeLibs: ctx.excludedArchive(ar.Path)}
+func (ctx *Context) addArchive(ar *archive.Archive, in Input, prio int, mapping *inputMapping) {
+	ai := &archiveInput{path: ar.Path, ar: ar, priority: prio, excludeLibs: ctx.excludedArchive(ar.Path), mapping: mapping}
 	ai.members = make([]*archiveMember, len(ar.Members))
 	for i := range ar.Members {
 		ai.members[i] = &archiveMember{ar: ai, idx: i}
@@ -331,17 +331,19 @@ func (ctx *Context) drainExtractions() {
 // parseMember parses an archive member as an object; it runs in parallel.
 func (ctx *Context) parseMember(m *archiveMember) (*ObjectFile, error) {
 	mem := m.ar.ar.Members[m.idx]
-	data := mem.Data
+	data, mapping := mem.Data, m.ar.mapping
 	if m.ar.ar.Thin {
 		var err error
 		if data, err = ctx.mapFile(mem.Path); err != nil {
 			return nil, fmt.Errorf("%s: %v", m.name(), err)
 		}
+		mapping = ctx.mappingOf(data)
 	}
 	obj, err := parseObject(m.name(), data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", m.name(), err)
 	}
+	obj.mapping = mapping
 	obj.inArchive = true
 	obj.excludeLibs = m.ar.excludeLibs
 	obj.Live = true

@@ -26,6 +26,7 @@ type InputSection struct {
 
 	merge       *mergeableSection // for SHF_MERGE sections: the split pieces
 	mergeHolder *InputSection     // the section the deduplicated pieces live in
+	mergeTable  *mergedSection    // for a holder: the table whose pieces it writes
 	eh          *ehFrameSection   // for .eh_frame: the parsed records
 
 	// Relocation scan results: how many dynamic relocations this section

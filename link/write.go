@@ -44,8 +44,20 @@ func (ctx *Context) writeOutput() error {
 			tasks = append(tasks, task{c, nil})
 		}
 	}
-	ctx.parallelFor(len(tasks), func(i int) {
-		t := tasks[i]
+	// First what may read any input (synthetic chunks, merged tables,
+	// .eh_frame_hdr reading FDE relocations), then the input sections,
+	// each giving its file's pages back when the file's last section is
+	// written.
+	var early, byFile []task
+	for _, t := range tasks {
+		if t.sec == nil || t.sec.File == nil || t.sec.File.mapping == nil {
+			early = append(early, t)
+		} else {
+			byFile = append(byFile, t)
+			t.sec.File.mapping.pending.Add(1)
+		}
+	}
+	run := func(t task) {
 		if t.sec == nil {
 			ctx.writeChunk(t.c)
 			return
@@ -53,6 +65,13 @@ func (ctx *Context) writeOutput() error {
 		h := t.c.header()
 		out := ctx.buf[h.Offset : h.Offset+h.Size]
 		t.c.(*OutputSection).writeMember(ctx, t.sec, out[t.sec.Offset:t.sec.Offset+t.sec.Size])
+	}
+	ctx.parallelFor(len(early), func(i int) { run(early[i]) })
+	ctx.parallelFor(len(byFile), func(i int) {
+		run(byFile[i])
+		if m := byFile[i].sec.File.mapping; m.pending.Add(-1) == 0 {
+			releaseInput(m)
+		}
 	})
 	for _, c := range last {
 		ctx.writeChunk(c)
@@ -260,4 +279,11 @@ func (ctx *Context) treeHash() []byte {
 	})
 	sum := sha1.Sum(sums)
 	return sum[:]
+}
+
+// releaseInput gives an input's pages back to the kernel. The mapping stays
+// valid (a later read would fault the file back in), so names that point
+// into it stay safe; nothing reads it after its sections are written.
+func releaseInput(m *inputMapping) {
+	_ = unix.Madvise(m.data, unix.MADV_DONTNEED)
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -80,6 +81,10 @@ func Run(prog string, mode Mode, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer stop()
+	}
+	if path := os.Getenv("GOLD_MEMPROFILE"); path != "" {
+		runtime.MemProfileRate = 64 << 10
+		cfg.HeapProfile = path
 	}
 	if err := link.Link(cfg); err != nil {
 		report(stderr, prog, err)
