@@ -256,6 +256,8 @@ func (ctx *Context) loadFile(path string, in Input, fromLib bool) {
 			return
 		}
 		ctx.loadScript(path, sc, in)
+	case len(data) >= 4 && string(data[:4]) == "BC\xc0\xde":
+		ctx.errorf("%s: LLVM bitcode, but gold does not support link-time optimisation; compile without -flto", path)
 	default:
 		if _, err := checkELFHeader(data); err != nil {
 			ctx.errorf("%s: %v", path, err)

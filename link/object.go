@@ -69,7 +69,21 @@ func parseObject(name string, data []byte) (*ObjectFile, error) {
 	if err := f.readSections(); err != nil {
 		return nil, err
 	}
+	if f.isSlimLTO() {
+		return nil, fmt.Errorf("GCC LTO object without machine code, but gold does not support link-time optimisation; compile without -flto (or with -ffat-lto-objects)")
+	}
 	return f, nil
+}
+
+// isSlimLTO reports whether the object holds only GCC's LTO bytecode
+// (gcc -flto marks such objects with the symbol __gnu_lto_slim).
+func (f *ObjectFile) isSlimLTO() bool {
+	for i := range f.esyms {
+		if name, err := f.symName(i); err == nil && name == "__gnu_lto_slim" {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *ObjectFile) readSectionHeaders() error {

@@ -29,31 +29,3 @@ func isCxx(cfg *link.Config) bool {
 	}
 	return false
 }
-
-// rejectLTO fails clearly when an input is LLVM bitcode or GCC LTO IR:
-// gold has no LTO plugin support.
-func rejectLTO(cfg *link.Config) error {
-	for _, in := range cfg.Inputs {
-		if in.Kind != link.InputFile {
-			continue
-		}
-		f, err := elf.Open(in.Path)
-		if err != nil {
-			continue
-		}
-		for _, s := range f.Sections {
-			if strings.HasPrefix(s.Name, ".gnu.lto_") {
-				f.Close()
-				return ltoError(in.Path)
-			}
-		}
-		f.Close()
-	}
-	return nil
-}
-
-type ltoError string
-
-func (e ltoError) Error() string {
-	return string(e) + ": GCC LTO object, but gold does not support link-time optimisation; compile without -flto"
-}

@@ -68,12 +68,6 @@ func Run(prog string, mode Mode, args []string, stdout, stderr io.Writer) int {
 		report(stderr, prog, errors.New("no input files"))
 		return 1
 	}
-	if ext.Plugin != "" {
-		if err := rejectLTO(cfg); err != nil {
-			report(stderr, prog, err)
-			return 1
-		}
-	}
 	if path := os.Getenv("GOLD_CPUPROFILE"); path != "" {
 		stop, err := startCPUProfile(path)
 		if err != nil {
