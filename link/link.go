@@ -192,8 +192,8 @@ func (ctx *Context) createSyntheticSections() error {
 }
 
 // commonX86Features ANDs the x86 feature bits of every input: IBT and
-// SHSTK are kept only if every object has them. IBT is also dropped when
-// the output has a PLT, whose entries do not start with endbr64.
+// SHSTK are kept only if every object has them (IBT is further dropped at
+// write time if the output has a PLT: see propertySection.write).
 func (ctx *Context) commonX86Features() (uint32, bool) {
 	f := ^uint32(0)
 	for _, obj := range ctx.objs {
@@ -205,8 +205,7 @@ func (ctx *Context) commonX86Features() (uint32, bool) {
 	if len(ctx.objs) == 0 {
 		return 0, false
 	}
-	const ibt = 1
-	return f &^ ibt, true
+	return f, true
 }
 
 func (ctx *Context) allocateDynamic() error {

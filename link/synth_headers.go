@@ -103,8 +103,16 @@ func (p *propertySection) write(ctx *Context, buf []byte) {
 	copy(buf[12:], "GNU\x00")
 	le.PutUint32(buf[16:], gnuPropertyX86Feature1And)
 	le.PutUint32(buf[20:], 4)
-	le.PutUint32(buf[24:], p.features)
+	features := p.features
+	if len(ctx.plt.syms) > 0 {
+		// The PLT entries do not start with endbr64: an indirect branch
+		// to one would fault under IBT.
+		features &^= gnuPropertyX86FeatureIBT
+	}
+	le.PutUint32(buf[24:], features)
 }
+
+const gnuPropertyX86FeatureIBT = 1
 
 // copyRelSection holds the data copied into an executable (or, for the
 // PIE-model archives gshared accepts, a shared object) by R_X86_64_COPY:
