@@ -57,8 +57,11 @@ func decompressSection(data []byte) ([]byte, uint64, error) {
 	// for the allocation.
 	var out bytes.Buffer
 	n, err := io.Copy(&out, io.LimitReader(r, int64(size)))
-	if err != nil || uint64(n) != size {
-		return nil, 0, fmt.Errorf("compressed data does not expand to the %d bytes its header claims (got %d): %v", size, n, err)
+	if err != nil {
+		return nil, 0, fmt.Errorf("compressed data is corrupt: %v", err)
+	}
+	if uint64(n) != size {
+		return nil, 0, fmt.Errorf("compressed data does not expand to the %d bytes its header claims (got %d)", size, n)
 	}
 	return out.Bytes(), max(align, 1), nil
 }

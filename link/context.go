@@ -11,12 +11,13 @@ type Context struct {
 	Cfg *Config
 	diagnostics
 
-	objs     []*ObjectFile // live objects, in input order (extraction order for members)
-	dsos     []*SharedFile
-	archives []*archiveInput
-	pending  []*archiveMember // extracted, not yet loaded
-	mapMu    sync.Mutex
-	mappings map[*byte]*inputMapping // by first byte
+	objs        []*ObjectFile // live objects, in input order (extraction order for members)
+	dsos        []*SharedFile
+	archives    []*archiveInput
+	pending     []*archiveMember // extracted, not yet loaded
+	mapMu       sync.Mutex
+	scriptStack []string                // linker scripts being loaded, to catch INPUT loops
+	mappings    map[*byte]*inputMapping // by first byte
 	// preparsed holds the command-line objects parsed in parallel up front.
 	preparsed   map[string]*ObjectFile
 	preparseErr map[string]error

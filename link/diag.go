@@ -1,6 +1,7 @@
 package link
 
 import (
+	"debug/elf"
 	"fmt"
 	"strings"
 	"sync"
@@ -51,3 +52,20 @@ func (d *diagnostics) checkpoint() error {
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// relocName names a relocation type for messages: its psABI name, or its
+// number when the type is unknown (debug/elf would print a made-up name).
+func relocName(t elf.R_X86_64) string {
+	if t <= elf.R_X86_64_REX_GOTPCRELX {
+		return t.String()
+	}
+	return fmt.Sprintf("%d", uint32(t))
+}
+
+// signedHex prints a value in hex with its sign in front (-0x10, not 0x-10).
+func signedHex(v int64) string {
+	if v < 0 {
+		return fmt.Sprintf("-0x%x", uint64(-v))
+	}
+	return fmt.Sprintf("0x%x", v)
+}

@@ -250,12 +250,20 @@ func (ctx *Context) loadFile(path string, in Input, fromLib bool) {
 		obj.mapping = ctx.mappingOf(data)
 		ctx.addObject(obj)
 	case script.IsScript(data):
+		for i, p := range ctx.scriptStack {
+			if p == path {
+				ctx.errorf("%s: script includes itself (%s -> %s)", path, strings.Join(ctx.scriptStack[i:], " -> "), path)
+				return
+			}
+		}
 		sc, err := script.Parse(path, data)
 		if err != nil {
 			ctx.errorf("%v", err)
 			return
 		}
+		ctx.scriptStack = append(ctx.scriptStack, path)
 		ctx.loadScript(path, sc, in)
+		ctx.scriptStack = ctx.scriptStack[:len(ctx.scriptStack)-1]
 	case len(data) >= 4 && string(data[:4]) == "BC\xc0\xde":
 		ctx.errorf("%s: LLVM bitcode, but gold does not support link-time optimisation; compile without -flto", path)
 	default:

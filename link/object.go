@@ -161,8 +161,14 @@ func (f *ObjectFile) readSymbols() error {
 	if err != nil {
 		return err
 	}
-	if h.Entsize != symSize && h.Entsize != 0 {
+	if h.Entsize != symSize {
 		return fmt.Errorf("section %d: symbol entry size %d, want %d", symtabIdx, h.Entsize, symSize)
+	}
+	if h.Size%symSize != 0 {
+		return fmt.Errorf("section %d: size 0x%x is not a multiple of the entry size %d", symtabIdx, h.Size, symSize)
+	}
+	if uint64(h.Link) >= uint64(len(f.shdrs)) || f.shdrs[h.Link].Type != elf.SHT_STRTAB {
+		return fmt.Errorf("section %d: string table section %d is not SHT_STRTAB", symtabIdx, h.Link)
 	}
 	f.strtab, err = f.sectionData(h.Link)
 	if err != nil {
@@ -233,7 +239,10 @@ func (f *ObjectFile) readSections() error {
 		if i == 0 {
 			continue
 		}
-		name := f.sectionName(uint32(i))
+		name, ok := cstring(f.shstrtab, h.Name)
+		if !ok {
+			return fmt.Errorf("section %d: name offset %d out of range", i, h.Name)
+		}
 		switch h.Type {
 		case elf.SHT_GROUP:
 			if err := f.readGroup(uint32(i)); err != nil {
@@ -267,6 +276,9 @@ func (f *ObjectFile) readSections() error {
 			}
 			data, h.Size, h.Addralign = plain, uint64(len(plain)), align
 			h.Flags &^= elf.SHF_COMPRESSED
+		}
+		if h.Flags&elf.SHF_MERGE != 0 && h.Type != elf.SHT_NOBITS && h.Entsize != 0 && h.Size%h.Entsize != 0 {
+			return fmt.Errorf("section %d (%s): mergeable entry size %d does not divide the section size %d", i, name, h.Entsize, h.Size)
 		}
 		if h.Addralign > 1<<30 {
 			return fmt.Errorf("section %d (%s): alignment 0x%x is too large", i, name, h.Addralign)
@@ -302,10 +314,16 @@ func (f *ObjectFile) readSections() error {
 		if err != nil {
 			return err
 		}
-		if h.Entsize != relaSize && h.Entsize != 0 {
+		if h.Entsize != relaSize {
 			return fmt.Errorf("section %d: relocation entry size %d, want %d", i, h.Entsize, relaSize)
 		}
-		target.relsRaw = raw[:len(raw)/relaSize*relaSize]
+		if h.Size%relaSize != 0 {
+			return fmt.Errorf("section %d: size 0x%x is not a multiple of the entry size %d", i, h.Size, relaSize)
+		}
+		if symtab := f.symtabIndex(); h.Link != symtab {
+			return fmt.Errorf("section %d: linked to section %d, not the symbol table (section %d)", i, h.Link, symtab)
+		}
+		target.relsRaw = raw
 		target.relSecIndex = uint32(i)
 		// Every relocation must name a symbol that exists: checking here
 		// keeps the later passes free of bounds checks on hostile input.
@@ -343,7 +361,11 @@ func (f *ObjectFile) readGroup(i uint32) error {
 	}
 	// Groups whose signature is a section symbol take the section's name.
 	if f.esyms[symIdx].typ() == elf.STT_SECTION {
-		sig = f.sectionName(f.symSection(symIdx))
+		sec := f.symSection(symIdx)
+		if uint64(sec) >= uint64(len(f.shdrs)) {
+			return fmt.Errorf("section %d: group signature symbol %d is a section symbol of section %d, which is out of range (%d sections)", i, symIdx, sec, len(f.shdrs))
+		}
+		sig = f.sectionName(sec)
 	}
 	g := comdatGroup{signature: sig}
 	for off := 4; off < len(data); off += 4 {
@@ -395,4 +417,14 @@ func align(v, a uint64) uint64 {
 		return v
 	}
 	return (v + a - 1) &^ (a - 1)
+}
+
+// symtabIndex is the index of the SHT_SYMTAB section, or 0.
+func (f *ObjectFile) symtabIndex() uint32 {
+	for i, h := range f.shdrs {
+		if h.Type == elf.SHT_SYMTAB {
+			return uint32(i)
+		}
+	}
+	return 0
 }

@@ -35,7 +35,7 @@ func (ctx *Context) applyReloc(sec *InputSection, i int, r rela, dst []byte, loc
 	t := ctx.target(s)
 	put32 := func(v int64, signed bool) {
 		if signed && (v < math.MinInt32 || v > math.MaxInt32) || !signed && (v < math.MinInt32 || v > math.MaxUint32) {
-			ctx.errorf("%s: relocation %v against %s out of range: 0x%x does not fit in 32 bits", ctx.where(sec, r.Off), r.Type, symDisplay(s), v)
+			ctx.errorf("%s: relocation %v against %s out of range: %s does not fit in 32 bits", ctx.where(sec, r.Off), relocName(r.Type), symDisplay(s), signedHex(v))
 		}
 		le.PutUint32(dst[loc:], uint32(v))
 	}
@@ -57,7 +57,7 @@ func (ctx *Context) applyReloc(sec *InputSection, i int, r rela, dst []byte, loc
 	case elf.R_X86_64_32:
 		v := int64(S) + A
 		if v < 0 || v > math.MaxUint32 {
-			ctx.errorf("%s: relocation R_X86_64_32 against %s out of range: 0x%x", ctx.where(sec, r.Off), symDisplay(s), v)
+			ctx.errorf("%s: relocation R_X86_64_32 against %s out of range: %s", ctx.where(sec, r.Off), symDisplay(s), signedHex(v))
 		}
 		le.PutUint32(dst[loc:], uint32(v))
 	case elf.R_X86_64_32S:
@@ -84,12 +84,12 @@ func (ctx *Context) applyReloc(sec *InputSection, i int, r rela, dst []byte, loc
 		if s.GotIdx < 0 {
 			field, ok := pic.RelaxGOTPCRELX(dst, loc, r.Type == elf.R_X86_64_REX_GOTPCRELX)
 			if !ok {
-				ctx.errorf("%s: internal error: cannot relax %v", ctx.where(sec, r.Off), r.Type)
+				ctx.errorf("%s: internal error: cannot relax %v", ctx.where(sec, r.Off), relocName(r.Type))
 				return 0
 			}
 			v := int64(S) + A - int64(P-loc+field) // the field may have moved (jmp)
 			if v < math.MinInt32 || v > math.MaxInt32 {
-				ctx.errorf("%s: relaxed %v against %s out of range", ctx.where(sec, r.Off), r.Type, symDisplay(s))
+				ctx.errorf("%s: relaxed %v against %s out of range", ctx.where(sec, r.Off), relocName(r.Type), symDisplay(s))
 			}
 			le.PutUint32(dst[field:], uint32(v))
 			return 0
@@ -188,7 +188,7 @@ func (ctx *Context) applyReloc(sec *InputSection, i int, r rela, dst []byte, loc
 			ctx.errorf("%s: unexpected instruction for R_X86_64_TLSDESC_CALL", ctx.where(sec, r.Off))
 		}
 	default:
-		ctx.errorf("%s: unsupported relocation type %v", ctx.where(sec, r.Off), r.Type)
+		ctx.errorf("%s: unsupported relocation type %v", ctx.where(sec, r.Off), relocName(r.Type))
 	}
 	return 0
 }
@@ -239,6 +239,6 @@ func (ctx *Context) applyNonAlloc(sec *InputSection, r rela, s *Symbol, dst []by
 	case elf.R_X86_64_PC64:
 		le.PutUint64(dst[loc:], uint64(int64(v)+A-int64(sec.Out.Offset+sec.Offset+loc)))
 	default:
-		ctx.errorf("%s: unsupported relocation type %v in non-allocated section", ctx.where(sec, r.Off), r.Type)
+		ctx.errorf("%s: unsupported relocation type %v in non-allocated section", ctx.where(sec, r.Off), relocName(r.Type))
 	}
 }

@@ -131,10 +131,10 @@ func (ctx *Context) scanSection(sec *InputSection) {
 			}
 		case elf.R_X86_64_TPOFF32, elf.R_X86_64_TPOFF64:
 			if out == pic.Shared {
-				ctx.errorf("%s: relocation %v against %s can not be used when making a shared object; recompile with -fPIC", ctx.where(sec, r.Off), r.Type, symDisplay(s))
+				ctx.errorf("%s: relocation %v against %s can not be used when making a shared object; recompile with -fPIC", ctx.where(sec, r.Off), relocName(r.Type), symDisplay(s))
 			}
 		default:
-			ctx.errorf("%s: unsupported relocation type %v against %s", ctx.where(sec, r.Off), r.Type, symDisplay(s))
+			ctx.errorf("%s: unsupported relocation type %v against %s", ctx.where(sec, r.Off), relocName(r.Type), symDisplay(s))
 		}
 	}
 }

@@ -84,7 +84,21 @@ func (p *parser) command(s *Script, t token) error {
 		// OUTPUT_ARCH only restates the machine, which the inputs decide.
 		return nil
 	}
+	if !ldCommands[t.text] {
+		// Most likely not a script at all: say what the file is not.
+		return p.errorf(t, "unknown linker script command %q (not an ELF file, archive or linker script)", t.text)
+	}
 	return p.errorf(t, "linker script command %s is not supported yet", commandName(t.text))
+}
+
+// ldCommands are the other commands of GNU ld's script language: real
+// scripts gold cannot handle yet, as opposed to files that are no script.
+var ldCommands = map[string]bool{
+	"SECTIONS": true, "MEMORY": true, "PHDRS": true, "ENTRY": true, "VERSION": true, "INCLUDE": true,
+	"PROVIDE": true, "PROVIDE_HIDDEN": true, "HIDDEN": true, "ASSERT": true, "EXTERN": true, "INSERT": true,
+	"OUTPUT": true, "STARTUP": true, "TARGET": true, "REGION_ALIAS": true, "NOCROSSREFS": true,
+	"NOCROSSREFS_TO": true, "FORCE_COMMON_ALLOCATION": true, "INHIBIT_COMMON_ALLOCATION": true,
+	"FORCE_GROUP_ALLOCATION": true, "LD_FEATURE": true, "SECTIONS_ALIGN": true, "CONSTRUCTORS": true,
 }
 
 // inputList parses the files of INPUT/GROUP up to the closing parenthesis,

@@ -107,7 +107,7 @@ func TestErrors(t *testing.T) {
 		{"MEMORY{}", "libfoo.so:1: linker script command MEMORY is not supported yet"},
 		{"\nPHDRS { }", "libfoo.so:2: linker script command PHDRS is not supported yet"},
 		{"ENTRY(_start)", "libfoo.so:1: linker script command ENTRY is not supported yet"},
-		{"foo = 1;", "libfoo.so:1: linker script command foo is not supported yet"},
+		{"foo = 1;", "libfoo.so:1: unknown linker script command \"foo\" (not an ELF file, archive or linker script)"},
 		{"GROUP(a b", "libfoo.so:1: missing )"},
 		{"GROUP a", `libfoo.so:1: expected "(", found "a"`},
 		{"INPUT", `libfoo.so:1: expected "(", found end of file`},
