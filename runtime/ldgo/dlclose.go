@@ -27,7 +27,8 @@ func (l *loader) dlclose(handle uintptr) (uintptr, error) {
 	if dl.direct[o] > 0 || dl.initial[o] {
 		return 0, nil
 	}
-	// Mark what stays.
+	// Mark what stays (bindings made lazily count: drainLazyDeps).
+	drainLazyDeps()
 	used := map[*Object]bool{}
 	var mark func(x *Object)
 	mark = func(x *Object) {
@@ -40,6 +41,13 @@ func (l *loader) dlclose(handle uintptr) (uintptr, error) {
 		}
 		for d := range dl.reldeps[x] {
 			mark(d)
+		}
+		if lostLazyDeps(x) {
+			for _, d := range l.objs {
+				if dl.global[d] || d.ns != 0 {
+					mark(d)
+				}
+			}
 		}
 	}
 	for _, x := range l.objs {
@@ -143,6 +151,7 @@ func (l *loader) dlcloseFinish(r *relocator) {
 	r.scope = kept
 	removeLazyScope(drop)
 	for _, o := range gone {
+		freeLazyObject(o)
 		if road != nil && o.linkMap != 0 {
 			unlinkLinkMap(o)
 		}

@@ -249,7 +249,10 @@ func (l *loader) dlopenNS(r *relocator, ns int, fileAddr uintptr, mode int, call
 	if mode&rtldDeepbind != 0 {
 		dl.deep[root] = true
 	}
-	scoped := &relocator{provided: r.provided, bindNow: true, debug: r.debug,
+	// RTLD_LAZY: PLT slots are bound at the first call (lazy.go), if the
+	// lazy table has room for the new objects and their groups.
+	lazyOK := mode&rtldLazy != 0 && !r.bindNow && lazyRoom(2*len(fresh)+len(l.symbolScope(r, root)))
+	scoped := &relocator{provided: r.provided, bindNow: !lazyOK, debug: r.debug,
 		bound: func(from, to *Object) {
 			if dl.initial[to] {
 				return
@@ -264,10 +267,7 @@ func (l *loader) dlopenNS(r *relocator, ns int, fileAddr uintptr, mode int, call
 		if o.relocated {
 			continue
 		}
-		_, hasGOT := o.dynVal(elf.DT_PLTGOT)
 		scoped.scope = l.symbolScope(r, o)
-		scoped.deferPLT = mode&rtldLazy != 0 && !r.bindNow && hasGOT &&
-			o.flags&uint64(elf.DF_BIND_NOW) == 0 && o.flags1&uint64(elf.DF_1_NOW) == 0
 		if _, err := scoped.relocate(o, false); err != nil {
 			l.discard(first)
 			if se, ok := err.(*symbolError); ok {
@@ -277,14 +277,24 @@ func (l *loader) dlopenNS(r *relocator, ns int, fileAddr uintptr, mode int, call
 		}
 	}
 	scoped.finishPending()
-	for _, o := range scoped.deferred {
-		// PLT slots whose symbol is not defined yet: bound at the first
-		// call, from the global scope (RTLD_LAZY).
-		if idx := addLazyObject(o, false); idx >= 0 {
-			got := o.bias + uintptr(o.dyn[elf.DT_PLTGOT])
-			putPtr(got+8, uintptr(idx))
-			putPtr(got+16, lazyTrampolineAddr())
+	for _, o := range fresh {
+		if !o.lazy {
+			continue
 		}
+		// Bound at the first call: the object's lazy entry searches its
+		// namespace's global scope and its group, as relocation did.
+		idx := addLazyObject(o, false)
+		if idx < 0 {
+			continue // lazyRoom said there was room
+		}
+		local := l.localScope(o)
+		if o.ns != 0 {
+			local = appendNew(append([]*Object{}, l.globalScopeOf(r, o.ns)...), local)
+		}
+		setLazyScope(idx, local, o.ns != 0, dl.deep[dl.scopeRoot[o]])
+		got := o.bias + uintptr(o.dyn[elf.DT_PLTGOT])
+		putPtr(got+8, uintptr(idx))
+		putPtr(got+16, lazyTrampolineAddr())
 	}
 	if road != nil {
 		road.debugState(1)
