@@ -212,7 +212,7 @@ func freeLazyObject(o *Object) {
 // deciding what dlclose unloads. Writers claim a slot by compare-and-swap
 // and then store it; the reader stops at a slot not stored yet.
 var (
-	lazyDepRing             [1 << 14]uint64
+	lazyDepRing              [1 << 14]uint64
 	lazyDepHead, lazyDepTail uint32
 )
 
