@@ -539,7 +539,8 @@ func (l *loader) dlinfo(handle, request, arg, tp uintptr) (uintptr, error) {
 		putPtr(arg, 0)
 		if o.tlsModid != 0 && tp != 0 {
 			if dtv := getPtr(tp + 8); dtv != 0 && getPtr(dtv-16) >= o.tlsModid {
-				if b := getPtr(dtv + o.tlsModid*16); b != 0 && b != ^uintptr(0) {
+				b := getPtr(dtv + o.tlsModid*16)
+				if b != 0 && b != ^uintptr(0) && getPtr(dtvGen(dtv, o.tlsModid)) == tlsState.modules[o.tlsModid].gen {
 					putPtr(arg, b)
 				}
 			}
