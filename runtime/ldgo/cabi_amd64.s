@@ -54,6 +54,9 @@ TEXT ·cTLSGetAddr(SB),NOSPLIT|NOFRAME,$0
 	BYTE $0x64; BYTE $0x48; BYTE $0x8b; BYTE $0x0c; BYTE $0x25; BYTE $0x08; BYTE $0x00; BYTE $0x00; BYTE $0x00 // MOVQ %fs:8, CX
 	CMPQ	AX, -16(CX)
 	JHI	slow
+	MOVQ	·tlsGeneration(SB), DX	// DTV out of date: sweep it first
+	CMPQ	DX, 0(CX)
+	JNE	slow
 	MOVQ	AX, DX
 	SHLQ	$4, DX
 	MOVQ	(CX)(DX*1), DX

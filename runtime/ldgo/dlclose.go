@@ -27,7 +27,8 @@ func (l *loader) dlclose(handle uintptr) (uintptr, error) {
 	if dl.direct[o] > 0 || dl.initial[o] {
 		return 0, nil
 	}
-	// Mark what stays.
+	// Mark what stays (bindings made lazily count: drainLazyDeps).
+	drainLazyDeps()
 	used := map[*Object]bool{}
 	var mark func(x *Object)
 	mark = func(x *Object) {
@@ -40,6 +41,13 @@ func (l *loader) dlclose(handle uintptr) (uintptr, error) {
 		}
 		for d := range dl.reldeps[x] {
 			mark(d)
+		}
+		if lostLazyDeps(x) {
+			for _, d := range l.objs {
+				if dl.global[d] || d.ns != 0 {
+					mark(d)
+				}
+			}
 		}
 	}
 	for _, x := range l.objs {
@@ -143,6 +151,7 @@ func (l *loader) dlcloseFinish(r *relocator) {
 	r.scope = kept
 	removeLazyScope(drop)
 	for _, o := range gone {
+		freeLazyObject(o)
 		if road != nil && o.linkMap != 0 {
 			unlinkLinkMap(o)
 		}
@@ -173,7 +182,9 @@ func (l *loader) dlcloseFinish(r *relocator) {
 		}
 	}
 	l.forget(gone)
+	l.dropEmptyNamespaces()
 	if road != nil {
+		setNNS()
 		road.tlsChanged(nil)
 		road.debugState(0)
 	}
@@ -199,24 +210,39 @@ func removeLazyScope(drop map[*Object]bool) {
 	}
 }
 
-// unlinkLinkMap takes o's link map out of the namespace list (the caller
+// unlinkLinkMap takes o's link map out of its namespace list (the caller
 // holds GL(dl_load_write_lock)).
 func unlinkLinkMap(o *Object) {
 	lay := road.lay
 	lm := o.linkMap
+	ns := road.global + lay.gl.ns + uintptr(linkList(o))*lay.gl.nsSize
 	prev, next := getPtr(lm+lay.lm.prev), getPtr(lm+lay.lm.next)
 	if prev != 0 {
 		putPtr(prev+lay.lm.next, next)
+	} else if getPtr(ns+lay.ns.loaded) == lm {
+		putPtr(ns+lay.ns.loaded, next)
 	}
 	if next != 0 {
 		putPtr(next+lay.lm.prev, prev)
 	}
-	ns := road.global + lay.gl.ns
 	put32(ns+lay.ns.nloaded, get32(ns+lay.ns.nloaded)-1)
 }
 
+// setNNS makes GL(dl_nns) one past the highest _dl_ns slot in use.
+func setNNS() {
+	lay := road.lay
+	n := uintptr(1)
+	for i := uintptr(1); i < dlNNS; i++ {
+		if getPtr(road.global+lay.gl.ns+i*lay.gl.nsSize+lay.ns.loaded) != 0 {
+			n = i + 1
+		}
+	}
+	putPtr(road.global+lay.gl.nns, n)
+}
+
 // linkFresh gives objects loaded by dlopen link maps, each in its own
-// mapping (returned at dlclose), and appends them to _dl_ns[0].
+// mapping (returned at dlclose), and appends each to the end of its
+// namespace's list in _dl_ns (linkList).
 func (l *loader) linkFresh(fresh []*Object) {
 	lay := road.lay
 	for _, o := range fresh {
@@ -229,32 +255,33 @@ func (l *loader) linkFresh(fresh []*Object) {
 		dl.regions[o] = [2]uintptr{uintptr(m), size}
 		o.linkMap = uintptr(m)
 	}
-	// The list tail: the object before the first fresh one.
-	var prev *Object
-	for i, o := range l.objs {
-		if o == fresh[0] && i > 0 {
-			prev = l.objs[i-1]
+	for _, o := range fresh {
+		ns := road.global + lay.gl.ns + uintptr(linkList(o))*lay.gl.nsSize
+		var tail uintptr
+		for lm := getPtr(ns + lay.ns.loaded); lm != 0; lm = getPtr(lm + lay.lm.next) {
+			tail = lm
 		}
-	}
-	for i, o := range fresh {
-		var next *Object
-		if i+1 < len(fresh) {
-			next = fresh[i+1]
-		}
-		o.serial = prev.serial + 1
+		o.serial = int(get64(road.global+lay.gl.loadAdds)) + 1
 		saved := arena
 		if reg, ok := dl.regions[o]; ok {
 			arena.next, arena.end = reg[0]+lay.lm.size, reg[0]+reg[1]
 		}
-		buildLinkMap(lay, o, prev, next, road.scopeElem)
+		buildLinkMap(lay, o, nil, nil, road.scopeElem)
 		arena = saved
-		putPtr(prev.linkMap+lay.lm.next, o.linkMap)
+		if linkList(o) != 0 {
+			putPtr(o.linkMap+lay.lm.ns, uintptr(o.ns))
+		}
+		putPtr(o.linkMap+lay.lm.prev, tail)
+		if tail != 0 {
+			putPtr(tail+lay.lm.next, o.linkMap)
+		} else {
+			putPtr(ns+lay.ns.loaded, o.linkMap)
+		}
 		l.updateLinkMapFlags(o)
-		prev = o
+		put32(ns+lay.ns.nloaded, get32(ns+lay.ns.nloaded)+1)
+		put64(road.global+lay.gl.loadAdds, get64(road.global+lay.gl.loadAdds)+1)
 	}
-	ns := road.global + lay.gl.ns
-	put32(ns+lay.ns.nloaded, get32(ns+lay.ns.nloaded)+uint32(len(fresh)))
-	put64(road.global+lay.gl.loadAdds, get64(road.global+lay.gl.loadAdds)+uint64(len(fresh)))
+	setNNS()
 }
 
 // updateLinkMapFlags sets l_type (lt_loaded for dlopen'ed objects),

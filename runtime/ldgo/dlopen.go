@@ -56,10 +56,14 @@ func (l *loader) serve(r *relocator, op uintptr, a [5]uintptr) (res, table uintp
 	}()
 	switch op {
 	case dlOpen:
-		if a[3] == 1 && a[4] != 0 {
-			return l.dlmopen(r, a[4], cstring(a[0]), int(a[1]), a[2])
+		if a[3] == 1 {
+			return l.dlmopen(r, a[4], a[0], int(a[1]), a[2])
 		}
-		return l.dlopen(r, a[0], int(a[1]), a[2])
+		ns := 0
+		if c := l.objectAt(a[2]); c != nil {
+			ns = c.ns // dlopen loads into the caller's namespace
+		}
+		return l.dlopenNS(r, ns, a[0], int(a[1]), a[2])
 	case dlSym:
 		v, err := l.dlsym(r, a[0], cstring(a[1]), cstring(a[2]), a[3])
 		return v, 0, err
@@ -126,13 +130,24 @@ func (l *loader) localScope(o *Object) []*Object {
 // other way round with RTLD_DEEPBIND.
 func (l *loader) symbolScope(r *relocator, o *Object) []*Object {
 	local := l.localScope(o)
+	global := l.globalScopeOf(r, o.ns)
 	if local == nil {
-		return r.scope
+		return global
 	}
 	if dl.deep[dl.scopeRoot[o]] {
-		return append(append([]*Object{}, local...), r.scope...)
+		return appendNew(append([]*Object{}, local...), global)
 	}
-	return append(append([]*Object{}, r.scope...), local...)
+	return appendNew(append([]*Object{}, global...), local)
+}
+
+// appendNew appends the objects of b not in a.
+func appendNew(a, b []*Object) []*Object {
+	for _, o := range b {
+		if !containsObj(a, o) {
+			a = append(a, o)
+		}
+	}
+	return a
 }
 
 // findLoaded returns the loaded object dlopen's name refers to, if any:
@@ -156,18 +171,24 @@ func (l *loader) findLoaded(name string, req *Object) *Object {
 	return nil
 }
 
-// dlopen loads file and its dependencies, relocates what is new and
-// returns the handle (its link_map) and the constructors to run.
-func (l *loader) dlopen(r *relocator, fileAddr uintptr, mode int, caller uintptr) (uintptr, uintptr, error) {
+// dlopenNS loads file and its dependencies into namespace ns, relocates
+// what is new and returns the handle (its link_map) and the constructors
+// to run.
+func (l *loader) dlopenNS(r *relocator, ns int, fileAddr uintptr, mode int, caller uintptr) (uintptr, uintptr, error) {
 	prog := l.objs[0]
 	if fileAddr == 0 {
 		dl.direct[prog]++
 		return prog.linkMap, 0, nil
 	}
+	defer l.enterNS(l.enterNS(ns))
 	file := cstring(fileAddr)
 	req := l.objectAt(caller)
 	if req == nil {
 		req = prog
+	}
+	if ns != 0 && sharedWithBase(file) {
+		// glibc's libraries are the base namespace's.
+		l.enterNS(0)
 	}
 	if o := l.findLoaded(file, req); o != nil {
 		dl.direct[o]++
@@ -190,6 +211,7 @@ func (l *loader) dlopen(r *relocator, fileAddr uintptr, mode int, caller uintptr
 	}
 	for i := first; i < len(l.objs); i++ {
 		o := l.objs[i]
+		l.enterNS(o.ns)
 		for _, name := range o.needed {
 			dep, err := l.loadLibrary(name, o)
 			if err != nil {
@@ -199,6 +221,7 @@ func (l *loader) dlopen(r *relocator, fileAddr uintptr, mode int, caller uintptr
 			o.deps = append(o.deps, dep)
 		}
 	}
+	l.enterNS(ns)
 	fresh := append([]*Object{}, l.objs[first:]...)
 	for _, o := range fresh {
 		if err := addDynamicTLS(o, road); err != nil {
@@ -207,14 +230,29 @@ func (l *loader) dlopen(r *relocator, fileAddr uintptr, mode int, caller uintptr
 		}
 	}
 	delete(dl.groups, root)
-	l.group(root)
+	g := l.group(root)
+	if ns != 0 && root.ns == ns && namespaces[ns] != nil && len(namespaces[ns].global) == 0 {
+		// The first object of a namespace: its group is the namespace's
+		// global scope (glibc's _ns_loaded searchlist).
+		addNSGlobal(ns, g)
+	}
 	for _, o := range fresh {
-		dl.scopeRoot[o] = root
+		if o.ns == root.ns {
+			dl.scopeRoot[o] = root
+		} else {
+			// A glibc library the base namespace gets for a namespace's
+			// sake: a group of its own there.
+			dl.scopeRoot[o] = o
+			delete(dl.groups, o)
+		}
 	}
 	if mode&rtldDeepbind != 0 {
 		dl.deep[root] = true
 	}
-	scoped := &relocator{scope: l.symbolScope(r, root), provided: r.provided, bindNow: true, debug: r.debug,
+	// RTLD_LAZY: PLT slots are bound at the first call (lazy.go), if the
+	// lazy table has room for the new objects and their groups.
+	lazyOK := mode&rtldLazy != 0 && !r.bindNow && lazyRoom(2*len(fresh)+len(l.symbolScope(r, root)))
+	scoped := &relocator{provided: r.provided, bindNow: !lazyOK, debug: r.debug,
 		bound: func(from, to *Object) {
 			if dl.initial[to] {
 				return
@@ -229,9 +267,7 @@ func (l *loader) dlopen(r *relocator, fileAddr uintptr, mode int, caller uintptr
 		if o.relocated {
 			continue
 		}
-		_, hasGOT := o.dynVal(elf.DT_PLTGOT)
-		scoped.deferPLT = mode&rtldLazy != 0 && !r.bindNow && hasGOT &&
-			o.flags&uint64(elf.DF_BIND_NOW) == 0 && o.flags1&uint64(elf.DF_1_NOW) == 0
+		scoped.scope = l.symbolScope(r, o)
 		if _, err := scoped.relocate(o, false); err != nil {
 			l.discard(first)
 			if se, ok := err.(*symbolError); ok {
@@ -241,14 +277,24 @@ func (l *loader) dlopen(r *relocator, fileAddr uintptr, mode int, caller uintptr
 		}
 	}
 	scoped.finishPending()
-	for _, o := range scoped.deferred {
-		// PLT slots whose symbol is not defined yet: bound at the first
-		// call, from the global scope (RTLD_LAZY).
-		if idx := addLazyObject(o, false); idx >= 0 {
-			got := o.bias + uintptr(o.dyn[elf.DT_PLTGOT])
-			putPtr(got+8, uintptr(idx))
-			putPtr(got+16, lazyTrampolineAddr())
+	for _, o := range fresh {
+		if !o.lazy {
+			continue
 		}
+		// Bound at the first call: the object's lazy entry searches its
+		// namespace's global scope and its group, as relocation did.
+		idx := addLazyObject(o, false)
+		if idx < 0 {
+			continue // lazyRoom said there was room
+		}
+		local := l.localScope(o)
+		if o.ns != 0 {
+			local = appendNew(append([]*Object{}, l.globalScopeOf(r, o.ns)...), local)
+		}
+		setLazyScope(idx, local, o.ns != 0, dl.deep[dl.scopeRoot[o]])
+		got := o.bias + uintptr(o.dyn[elf.DT_PLTGOT])
+		putPtr(got+8, uintptr(idx))
+		putPtr(got+16, lazyTrampolineAddr())
 	}
 	if road != nil {
 		road.debugState(1)
@@ -287,7 +333,12 @@ func (l *loader) dlopen(r *relocator, fileAddr uintptr, mode int, caller uintptr
 // applyMode applies RTLD_GLOBAL (promotion included) and RTLD_NODELETE to
 // an object dlopen returns, and refreshes its link map's flags.
 func (l *loader) applyMode(r *relocator, o *Object, mode int) {
-	if mode&rtldGlobal != 0 && !dl.initial[o] {
+	if mode&rtldGlobal != 0 && o.ns != 0 {
+		for _, g := range l.group(o) {
+			dl.global[g] = true
+		}
+		addNSGlobal(o.ns, l.group(o))
+	} else if mode&rtldGlobal != 0 && !dl.initial[o] {
 		for _, g := range l.group(o) {
 			if !dl.initial[g] {
 				dl.global[g] = true
@@ -488,7 +539,8 @@ func (l *loader) dlinfo(handle, request, arg, tp uintptr) (uintptr, error) {
 		putPtr(arg, 0)
 		if o.tlsModid != 0 && tp != 0 {
 			if dtv := getPtr(tp + 8); dtv != 0 && getPtr(dtv-16) >= o.tlsModid {
-				if b := getPtr(dtv + o.tlsModid*16); b != 0 && b != ^uintptr(0) {
+				b := getPtr(dtv + o.tlsModid*16)
+				if b != 0 && b != ^uintptr(0) && getPtr(dtvGen(dtv, o.tlsModid)) == tlsState.modules[o.tlsModid].gen {
 					putPtr(arg, b)
 				}
 			}
@@ -536,14 +588,26 @@ func (l *loader) forget(objs []*Object) {
 	for _, o := range objs {
 		drop[o] = true
 	}
-	for k, v := range l.byName {
-		if drop[v] {
-			delete(l.byName, k)
+	for _, o := range objs {
+		byName, byFile := l.tablesOf(o)
+		for k, v := range byName {
+			if v == o {
+				delete(byName, k)
+			}
 		}
-	}
-	for k, v := range l.byFile {
-		if drop[v] {
-			delete(l.byFile, k)
+		for k, v := range byFile {
+			if v == o {
+				delete(byFile, k)
+			}
+		}
+		if ns := namespaces[o.ns]; ns != nil {
+			kept := ns.global[:0]
+			for _, g := range ns.global {
+				if !drop[g] {
+					kept = append(kept, g)
+				}
+			}
+			ns.global = kept
 		}
 	}
 	kept := l.objs[:0]
@@ -573,12 +637,7 @@ func (l *loader) discard(first int) {
 }
 
 // namespaceOf is the namespace an object was loaded into.
-func namespaceOf(o *Object) int { return 0 }
-
-// dlmopen with a namespace other than the base one.
-func (l *loader) dlmopen(r *relocator, ns uintptr, file string, mode int, caller uintptr) (uintptr, uintptr, error) {
-	return 0, 0, fmt.Errorf("dlmopen: only LM_ID_BASE is supported")
-}
+func namespaceOf(o *Object) int { return o.ns }
 
 var _ = os.Getpid
 

@@ -38,21 +38,18 @@ func freeDynamicBlock(block uintptr) {
 	rawSyscall6(sysMunmap, getPtr(block-16), getPtr(block-8), 0, 0, 0, 0)
 }
 
-// freeDynamicBlocks frees the dynamic blocks a DTV points at and clears
-// their entries.
+// freeDynamicBlocks frees the dynamic blocks the DTV of thread tp points
+// at (those of unloaded modules included) and clears their entries.
 //
 //go:nosplit
-func freeDynamicBlocks(dtv uintptr) {
+func freeDynamicBlocks(tp, dtv uintptr) {
 	if dtv == 0 {
 		return
 	}
 	n := getPtr(dtv - 16)
-	for id := uintptr(1); id <= n && id < uintptr(len(tlsState.modules)); id++ {
-		if tlsState.modules[id].offset != 0 || tlsState.modules[id].blockSize == 0 {
-			continue
-		}
+	for id := uintptr(1); id <= n; id++ {
 		b := getPtr(dtv + id*16)
-		if b != 0 && b != ^uintptr(0) {
+		if b != 0 && b != ^uintptr(0) && !inStaticTLS(tp, b) {
 			freeDynamicBlock(b)
 			putPtr(dtv+id*16, 0)
 			putPtr(dtv+id*16+8, 0)
@@ -60,9 +57,11 @@ func freeDynamicBlocks(dtv uintptr) {
 	}
 }
 
-// freeTLSModule releases o's module id: every thread's block for it (libc's
-// live threads and cached stacks), its static space if it is the last
-// block, its slotinfo entry.
+// freeTLSModule releases o's module id: its static space if it is the last
+// block, its slotinfo entry. Threads drop their blocks for it themselves
+// (sweepDTV, at their next __tls_get_addr after the generation changes;
+// freeDynamicBlocks when libc reuses or frees their stack): only a program
+// without glibc has its main thread's entry cleared here.
 func freeTLSModule(o *Object) {
 	id := o.tlsModid
 	if id == 0 || id >= uintptr(len(tlsState.modules)) {
@@ -81,13 +80,7 @@ func freeTLSModule(o *Object) {
 		putPtr(dtv+id*16, 0)
 		putPtr(dtv+id*16+8, 0)
 	}
-	if road != nil {
-		road.forEachThread(clear)
-		head := road.global + road.lay.gl.stackCache
-		for e := getPtr(head); e != head && e != 0; e = getPtr(e) {
-			clear(e - road.lay.pt.list)
-		}
-	} else if threadPointerOfMain != 0 {
+	if road == nil && threadPointerOfMain != 0 {
 		clear(threadPointerOfMain)
 	}
 	if m.offset != 0 && m.offset == tlsState.staticUsed {

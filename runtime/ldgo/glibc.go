@@ -2,6 +2,7 @@ package main
 
 import (
 	"debug/elf"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -287,6 +288,13 @@ func (g *glibcRoad) tlsChanged(objs []*Object) {
 	putPtr(gl+g.lay.gl.tlsGeneration, tlsState.generation)
 	putPtr(gl+g.lay.gl.tlsMaxDtvIdx, tlsState.maxModid)
 	list := getPtr(gl + g.lay.gl.slotinfoList)
+	for _, o := range objs {
+		if o.tlsModid != 0 && o.tlsModid < uintptr(len(tlsState.modules)) {
+			atomic.StoreUintptr(&tlsState.modules[o.tlsModid].gen, tlsState.generation)
+		}
+	}
+	// Published after the modules' generations (sweepDTV compares them).
+	atomic.StoreUintptr(&tlsGeneration, tlsState.generation)
 	for _, o := range objs {
 		if o.tlsModid != 0 && o.tlsModid < getPtr(list) {
 			putPtr(list+16+o.tlsModid*16, tlsState.generation)

@@ -30,7 +30,7 @@ type glibcLayout struct {
 		loaded, nloaded, mainSearchlist, libcMap, debug uintptr
 	}
 	lm struct { // struct link_map
-		size, addr, name, ld, next, prev, real, libname, info, phdr, entry,
+		size, addr, name, ld, next, prev, real, ns, libname, info, phdr, entry,
 		phnum, ldnum, searchlist, symbolicSearchlist, loader, nbuckets,
 		gnuBitmaskIdxbits, gnuShift, gnuBitmask, gnuBuckets, gnuChainZero,
 		directOpencount, bits, mapStart, mapEnd, textEnd, scopeMem,
@@ -68,7 +68,7 @@ func glibc236Debian() *glibcLayout {
 	n := &l.ns
 	n.loaded, n.nloaded, n.mainSearchlist, n.libcMap, n.debug = 0, 8, 16, 32, 112
 	m := &l.lm
-	m.size, m.addr, m.name, m.ld, m.next, m.prev, m.real = 1192, 0, 8, 16, 24, 32, 40
+	m.size, m.addr, m.name, m.ld, m.next, m.prev, m.real, m.ns = 1192, 0, 8, 16, 24, 32, 40, 48
 	m.libname, m.info, m.phdr, m.entry, m.phnum, m.ldnum = 56, 64, 704, 712, 720, 722
 	m.searchlist, m.symbolicSearchlist, m.loader = 728, 744, 760
 	m.nbuckets, m.gnuBitmaskIdxbits, m.gnuShift, m.gnuBitmask = 780, 784, 788, 792

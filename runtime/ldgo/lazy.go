@@ -2,6 +2,7 @@ package main
 
 import (
 	"debug/elf"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -20,6 +21,18 @@ type lazyObject struct {
 	versions                                         []lazyVersion // by version index
 	path                                             uintptr       // C string, for LDGO_DEBUG
 	isMain                                           bool
+
+	// Objects loaded by dlopen: the search list besides the global scope
+	// (their group; for a namespace other than the base one, the
+	// namespace's global scope then the group, and noGlobal), searched
+	// after the global scope, or before it with RTLD_DEEPBIND (deep).
+	// Entries of unloaded objects become -1.
+	local    []int32
+	noGlobal bool
+	deep     bool
+	dlopened bool  // can be unloaded: bindings to it are recorded
+	lastDep  int32 // 1 + the last binding recorded from this object
+	lostDeps int32 // a binding could not be recorded: keep the global scope
 }
 
 // lazyVersion is a version name as a C string and its ELF hash.
@@ -53,6 +66,7 @@ func setupLazy(scope []*Object, provided map[string]uintptr, debug bool) {
 	// Fixed capacity: dlopen appends while other threads read, and the
 	// backing arrays must never move under them.
 	lazyObjects = make([]lazyObject, 0, maxLazyObjects)
+	lazyOwner = make([]*Object, 0, maxLazyObjects)
 	lazyScope = make([]int32, 0, maxLazyObjects)
 	index := map[*Object]int{}
 	for _, o := range scope {
@@ -74,14 +88,44 @@ func setupLazy(scope []*Object, provided map[string]uintptr, debug bool) {
 
 const maxLazyObjects = 4096
 
-// addLazyObject records o for lazyBind and, if global, appends it to the
-// scope lazyBind searches. It returns o's index.
+// The service's side of lazyObjects: the entry of each object, the object
+// of each entry, the entries freed by dlclose (reused), and the C strings
+// of the dlopen'ed objects' paths.
+var (
+	lazyIndex = map[*Object]int{}
+	lazyOwner []*Object
+	lazyFree  []int
+	lazyPaths = map[int][]byte{}
+)
+
+// lazyRoom reports whether n more objects can get entries.
+func lazyRoom(n int) bool {
+	return cap(lazyObjects)-len(lazyObjects)+len(lazyFree) >= n
+}
+
+// addLazyObject records o for lazyBind (once) and, if global, appends it
+// to the scope lazyBind searches. It returns o's index, -1 if the table
+// is full.
 func addLazyObject(o *Object, global bool) int {
-	if len(lazyObjects) == cap(lazyObjects) {
+	if idx, ok := lazyIndex[o]; ok {
+		if global && !containsIdx(lazyScope, int32(idx)) && len(lazyScope) < cap(lazyScope) {
+			lazyScope = append(lazyScope, int32(idx))
+		}
+		return idx
+	}
+	if !lazyRoom(1) {
 		return -1
 	}
+	path := arenaString(o.path)
+	var buf []byte
+	dlopened := dl.scopeRoot[o] != nil
+	if dlopened {
+		// Returned with the entry when o is unloaded.
+		buf = append([]byte(o.path), 0)
+		path = uintptr(unsafe.Pointer(&buf[0]))
+	}
 	lo := lazyObject{bias: o.bias, symtab: o.symtab, strtab: o.strtab, versym: o.versym,
-		gnuHash: o.gnuHash, sysvHash: o.sysvHash, path: arenaString(o.path), isMain: o.isMain}
+		gnuHash: o.gnuHash, sysvHash: o.sysvHash, path: path, isMain: o.isMain, dlopened: dlopened}
 	if v, ok := o.dynVal(elf.DT_JMPREL); ok {
 		lo.jmprel, lo.jmprelSize = o.bias+uintptr(v), uintptr(o.dyn[elf.DT_PLTRELSZ])
 	}
@@ -92,11 +136,131 @@ func addLazyObject(o *Object, global bool) int {
 		}
 		lo.versions = append(lo.versions, lv)
 	}
-	lazyObjects = append(lazyObjects, lo)
-	if global && len(lazyScope) < cap(lazyScope) {
-		lazyScope = append(lazyScope, int32(len(lazyObjects)-1))
+	var idx int
+	if n := len(lazyFree); n > 0 {
+		idx = lazyFree[n-1]
+		lazyFree = lazyFree[:n-1]
+		lazyObjects[idx] = lo
+		lazyOwner[idx] = o
+	} else {
+		idx = len(lazyObjects)
+		lazyObjects = append(lazyObjects, lo)
+		lazyOwner = append(lazyOwner, o)
 	}
-	return len(lazyObjects) - 1
+	lazyIndex[o] = idx
+	if buf != nil {
+		lazyPaths[idx] = buf
+	}
+	if global && len(lazyScope) < cap(lazyScope) {
+		lazyScope = append(lazyScope, int32(idx))
+	}
+	return idx
+}
+
+func containsIdx(list []int32, idx int32) bool {
+	for _, x := range list {
+		if x == idx {
+			return true
+		}
+	}
+	return false
+}
+
+// setLazyScope gives a dlopen'ed object's entry its search list.
+func setLazyScope(idx int, local []*Object, noGlobal, deep bool) {
+	lo := &lazyObjects[idx]
+	l := make([]int32, 0, len(local))
+	for _, g := range local {
+		if i := addLazyObject(g, false); i >= 0 {
+			l = append(l, int32(i))
+		}
+	}
+	lo.local, lo.noGlobal, lo.deep = l, noGlobal, deep
+}
+
+// freeLazyObject returns an unloaded object's entry: nothing finds it any
+// more (its hash tables are gone from the entry and every search list that
+// named it says -1), and the next object gets it.
+func freeLazyObject(o *Object) {
+	idx, ok := lazyIndex[o]
+	if !ok {
+		return
+	}
+	delete(lazyIndex, o)
+	lo := &lazyObjects[idx]
+	atomic.StoreUintptr(&lo.gnuHash, 0)
+	atomic.StoreUintptr(&lo.sysvHash, 0)
+	for i := range lazyObjects {
+		for j, x := range lazyObjects[i].local {
+			if x == int32(idx) {
+				atomic.StoreInt32(&lazyObjects[i].local[j], -1)
+			}
+		}
+	}
+	for i, x := range lazyScope {
+		if x == int32(idx) {
+			atomic.StoreInt32(&lazyScope[i], 0)
+		}
+	}
+	lazyOwner[idx] = nil
+	delete(lazyPaths, idx)
+	lazyFree = append(lazyFree, idx)
+}
+
+// Bindings lazyBind makes to dlopen'ed objects (glibc's l_reldeps) go
+// through a ring of {from+1, to+1} pairs, which the service drains before
+// deciding what dlclose unloads. Writers claim a slot by compare-and-swap
+// and then store it; the reader stops at a slot not stored yet.
+var (
+	lazyDepRing              [1 << 14]uint64
+	lazyDepHead, lazyDepTail uint32
+)
+
+//go:nosplit
+func recordLazyDep(from, to int32) bool {
+	for {
+		h := atomic.LoadUint32(&lazyDepHead)
+		if h-atomic.LoadUint32(&lazyDepTail) >= uint32(len(lazyDepRing)) {
+			return false
+		}
+		if atomic.CompareAndSwapUint32(&lazyDepHead, h, h+1) {
+			atomic.StoreUint64(&lazyDepRing[h%uint32(len(lazyDepRing))], uint64(uint32(from)+1)<<32|uint64(uint32(to)+1))
+			return true
+		}
+	}
+}
+
+// drainLazyDeps moves the recorded lazy bindings into dl.reldeps.
+func drainLazyDeps() {
+	t := atomic.LoadUint32(&lazyDepTail)
+	for t != atomic.LoadUint32(&lazyDepHead) {
+		slot := &lazyDepRing[t%uint32(len(lazyDepRing))]
+		v := atomic.LoadUint64(slot)
+		if v == 0 {
+			break
+		}
+		atomic.StoreUint64(slot, 0)
+		t++
+		from, to := int(v>>32)-1, int(uint32(v))-1
+		if from < 0 || to < 0 || from >= len(lazyOwner) || to >= len(lazyOwner) {
+			continue
+		}
+		f, d := lazyOwner[from], lazyOwner[to]
+		if f == nil || d == nil || f == d || dl.initial[d] {
+			continue
+		}
+		if dl.reldeps[f] == nil {
+			dl.reldeps[f] = map[*Object]bool{}
+		}
+		dl.reldeps[f][d] = true
+	}
+	atomic.StoreUint32(&lazyDepTail, t)
+}
+
+// lostLazyDeps reports whether o made a binding the ring had no room for.
+func lostLazyDeps(o *Object) bool {
+	idx, ok := lazyIndex[o]
+	return ok && atomic.LoadInt32(&lazyObjects[idx].lostDeps) != 0
 }
 
 // lazyBind resolves PLT relocation relIndex of object objIndex, stores the
@@ -137,19 +301,33 @@ func lazyBind(objIndex, relIndex uintptr) uintptr {
 	}
 	if def == nil {
 		h := gnuHashC(name)
-		for i := 0; i < len(lazyScope); i++ {
-			d := &lazyObjects[lazyScope[i]]
-			if s := d.lookupC(name, h, verHash, verName, verHidden); s != 0 {
-				def = d
-				value = d.bias + uintptr(get64(s+symValue))
-				if get16(s+symShndx) == uint16(elf.SHN_ABS) {
-					value = uintptr(get64(s + symValue))
+		idx, s := int32(-1), uintptr(0)
+		if o.deep {
+			idx, s = lazySearch(o.local, name, h, verHash, verName, verHidden)
+		}
+		if s == 0 && !o.noGlobal {
+			idx, s = lazySearch(lazyScope, name, h, verHash, verName, verHidden)
+		}
+		if s == 0 && !o.deep {
+			idx, s = lazySearch(o.local, name, h, verHash, verName, verHidden)
+		}
+		if s != 0 {
+			d := &lazyObjects[idx]
+			def = d
+			value = d.bias + uintptr(get64(s+symValue))
+			if get16(s+symShndx) == uint16(elf.SHN_ABS) {
+				value = uintptr(get64(s + symValue))
+			}
+			defPath = d.path
+			if elf.ST_TYPE(get8(s+symInfo)) == elf.STT_GNU_IFUNC {
+				value = callResolver(value)
+			}
+			if d.dlopened && uintptr(idx) != objIndex && atomic.LoadInt32(&o.lastDep) != idx+1 {
+				if recordLazyDep(int32(objIndex), idx) {
+					atomic.StoreInt32(&o.lastDep, idx+1)
+				} else {
+					atomic.StoreInt32(&o.lostDeps, 1)
 				}
-				defPath = d.path
-				if elf.ST_TYPE(get8(s+symInfo)) == elf.STT_GNU_IFUNC {
-					value = callResolver(value)
-				}
-				break
 			}
 		}
 	}
@@ -173,6 +351,23 @@ func lazyBind(objIndex, relIndex uintptr) uintptr {
 		putPtr(where, value)
 	}
 	return value
+}
+
+// lazySearch looks a PLT reference up in a list of entries; -1 entries
+// (unloaded objects) are skipped.
+//
+//go:nosplit
+func lazySearch(list []int32, name uintptr, h, verHash uint32, verName uintptr, verHidden bool) (int32, uintptr) {
+	for i := 0; i < len(list); i++ {
+		idx := atomic.LoadInt32(&list[i])
+		if idx < 0 || int(idx) >= len(lazyObjects) {
+			continue
+		}
+		if s := lazyObjects[idx].lookupC(name, h, verHash, verName, verHidden); s != 0 {
+			return idx, s
+		}
+	}
+	return -1, 0
 }
 
 // lazyFail prints glibc's symbol lookup error and exits 127.
@@ -283,7 +478,8 @@ func sysvHashC(p uintptr) uint32 {
 func (o *lazyObject) lookupC(name uintptr, h1 uint32, verHash uint32, verName uintptr, verHidden bool) uintptr {
 	var versioned uintptr
 	nversioned := 0
-	if g := o.gnuHash; g != 0 {
+	// Each hash pointer is read once: dlclose zeroes them (freeLazyObject).
+	if g := atomic.LoadUintptr(&o.gnuHash); g != 0 {
 		nbuckets, symoffset, bloomSize, shift := get32(g), get32(g+4), get32(g+8), get32(g+12)
 		if nbuckets == 0 || bloomSize == 0 {
 			return 0
@@ -310,12 +506,12 @@ func (o *lazyObject) lookupC(name uintptr, h1 uint32, verHash uint32, verName ui
 			}
 			i++
 		}
-	} else if o.sysvHash != 0 {
-		nbucket := get32(o.sysvHash)
+	} else if sh := atomic.LoadUintptr(&o.sysvHash); sh != 0 {
+		nbucket := get32(sh)
 		if nbucket == 0 {
 			return 0
 		}
-		buckets := o.sysvHash + 8
+		buckets := sh + 8
 		chains := buckets + uintptr(nbucket)*4
 		for i := get32(buckets + uintptr(sysvHashC(name)%nbucket)*4); i != 0; i = get32(chains + uintptr(i)*4) {
 			if o.matchC(i, name, verHash, verName, verHidden, &versioned, &nversioned) {

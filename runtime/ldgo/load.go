@@ -18,6 +18,7 @@ type loader struct {
 	objs      []*Object
 	byName    map[string]*Object
 	byFile    map[[2]uint64]*Object
+	curNS     int // the namespace byName and byFile belong to
 	search    *search.State
 	searchEnv *search.Env
 	debug     *debugLog
@@ -81,6 +82,7 @@ func (l *loader) adoptProgram() (*Object, error) {
 }
 
 func (l *loader) add(o *Object) {
+	o.ns = l.curNS
 	l.objs = append(l.objs, o)
 	l.byName[o.name] = o
 	if o.soname != "" {
@@ -156,6 +158,10 @@ func (l *loader) loadDependencies() error {
 
 // loadLibrary returns the already-loaded object for name or maps it.
 func (l *loader) loadLibrary(name string, req *Object) (*Object, error) {
+	if l.curNS != 0 && sharedWithBase(name) {
+		// glibc's own libraries are the base namespace's (namespace.go).
+		defer l.enterNS(l.enterNS(0))
+	}
 	if o := l.byName[name]; o != nil {
 		return o, nil
 	}

@@ -19,6 +19,7 @@ type Object struct {
 	isMain    bool // the program
 	isRtld    bool // glibc's ld-linux-x86-64.so.2, mapped as a library
 	preloaded bool // LD_PRELOAD, /etc/ld.so.preload or --preload
+	ns        int  // link-map namespace (dlmopen); 0 is the base one
 
 	etype    elf.Type
 	bias     uintptr // load bias: run-time address minus link-time address

@@ -17,11 +17,8 @@ type relocator struct {
 	debug    *debugLog
 	pending  []pendingIfunc
 	// For dlopen: bound is told about each binding to another object
-	// (glibc's l_reldeps); with deferPLT a JUMP_SLOT whose symbol is not
-	// found is left for lazy binding (RTLD_LAZY) and its object noted.
-	bound    func(from, to *Object)
-	deferPLT bool
-	deferred []*Object
+	// (glibc's l_reldeps).
+	bound func(from, to *Object)
 }
 
 // finishPending runs the ifunc resolvers that had to wait.
@@ -225,13 +222,6 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([
 		if idx != 0 {
 			var err error
 			res, err = r.resolve(o, idx, class)
-			if _, ok := err.(*symbolError); ok && r.deferPLT && typ == elf.R_X86_64_JMP_SLOT {
-				putPtr(where, getPtr(where)+o.bias)
-				if len(r.deferred) == 0 || r.deferred[len(r.deferred)-1] != o {
-					r.deferred = append(r.deferred, o)
-				}
-				continue
-			}
 			if err != nil {
 				return irel, err
 			}

@@ -5,7 +5,11 @@ package main
 // pthread), and each module's block sits below it at -tlsOffset. The dynamic
 // thread vector (DTV) keeps glibc's format because libc reads it:
 // dtv[-1].counter is the vector's length, dtv[0].counter the generation,
-// dtv[modid] = {block address, to_free}.
+// dtv[modid] = {block address, to_free (always NULL: libc free()s it when it
+// reuses a cached stack)}. After the pairs, ldgo keeps the generation of
+// the module each entry was made for (dtvGen).
+
+import "sync/atomic"
 
 const (
 	tcbAlignment  = 64 // glibc's TCB_ALIGNMENT
@@ -23,7 +27,12 @@ const (
 type tlsModule struct {
 	offset, image, imageSize, blockSize, align uintptr // offset 0: dynamic TLS
 	prevUsed                                   uintptr // static: tlsState.staticUsed before this block
+	gen                                        uintptr // the generation that gave the module this id
 }
+
+// tlsGeneration is tlsState.generation as __tls_get_addr's fast path reads
+// it: a thread whose dtv[0] differs sweeps its DTV first (sweepDTV).
+var tlsGeneration uintptr
 
 var tlsState struct {
 	modules     [maxTLSModules + 1]tlsModule // by module id; 0 is unused
@@ -64,6 +73,7 @@ func layoutTLS(objs []*Object, tcbSize uintptr) error {
 	tlsState.maxModid = modid
 	tlsState.dtvLen = modid + dtvSurplus
 	tlsState.generation = 1
+	tlsGeneration = 1
 	tlsState.staticUsed = offset
 	tlsState.staticAlign = maxAlign
 	tlsState.tcbSize = tcbSize
@@ -110,10 +120,21 @@ func dlAllocateTLS(mem, _, _, _ uintptr) uintptr {
 	return dlAllocateTLSInit(mem, 1, 0, 0)
 }
 
+// dtvMapSize is the size of the mapping of a DTV of n entries: glibc's
+// pairs from dtv[-1] to dtv[n], then ldgo's generations of dtv[0..n].
+//
+//go:nosplit
+func dtvMapSize(n uintptr) uintptr { return pageUpNosplit((n+2)*16 + (n+1)*8) }
+
+// dtvGen is where the generation of the module entry id was made for is
+// kept.
+//
+//go:nosplit
+func dtvGen(dtv, id uintptr) uintptr { return dtv + (getPtr(dtv-16)+1)*16 + id*8 }
+
 //go:nosplit
 func allocDTV() uintptr {
-	n := (tlsState.dtvLen + 2) * 16
-	p := rawSyscall6(sysMmap, 0, pageUpNosplit(n), protRW, mapPrivateAnon, ^uintptr(0), 0)
+	p := rawSyscall6(sysMmap, 0, dtvMapSize(tlsState.dtvLen), protRW, mapPrivateAnon, ^uintptr(0), 0)
 	if p > ^uintptr(4095) {
 		return 0
 	}
@@ -135,7 +156,7 @@ func dlAllocateTLSInit(tcb, initTLS, _, _ uintptr) uintptr {
 	dtv := getPtr(tcb + 8)
 	// A cached thread stack keeps its DTV and the dynamic TLS blocks of
 	// the thread that ran on it: free those.
-	freeDynamicBlocks(dtv)
+	freeDynamicBlocks(tcb, dtv)
 	if n := getPtr(dtv - 16); n < tlsState.maxModid {
 		// dlopen added modules since.
 		grown := allocDTV()
@@ -143,7 +164,7 @@ func dlAllocateTLSInit(tcb, initTLS, _, _ uintptr) uintptr {
 			return 0
 		}
 		if dtv != tlsState.initialDtv {
-			rawSyscall6(sysMunmap, dtv-16, pageUpNosplit((n+2)*16), 0, 0, 0, 0)
+			rawSyscall6(sysMunmap, dtv-16, dtvMapSize(n), 0, 0, 0, 0)
 		}
 		dtv = grown + 16
 		putPtr(tcb+8, dtv)
@@ -156,6 +177,7 @@ func dlAllocateTLSInit(tcb, initTLS, _, _ uintptr) uintptr {
 			continue
 		}
 		dest := tcb - m.offset
+		putPtr(dtvGen(dtv, id), m.gen)
 		putPtr(dtv+id*16, dest)
 		if initTLS&0xff != 0 {
 			initTLSBlock(dest, m)
@@ -176,9 +198,9 @@ func dlDeallocateTLS(tcb, _, _, _ uintptr) uintptr {
 	if dtv == 0 || dtv == tlsState.initialDtv {
 		return 0
 	}
-	freeDynamicBlocks(dtv)
+	freeDynamicBlocks(tcb, dtv)
 	base := dtv - 16
-	rawSyscall6(sysMunmap, base, pageUpNosplit((getPtr(base)+2)*16), 0, 0, 0, 0)
+	rawSyscall6(sysMunmap, base, dtvMapSize(getPtr(base)), 0, 0, 0, 0)
 	putPtr(tcb+8, 0)
 	return 0
 }
@@ -218,6 +240,10 @@ func tlsGetAddrSlow(ti, _, _, _ uintptr) uintptr {
 		return 0
 	}
 	dtv := getPtr(tp + 8)
+	if g := atomic.LoadUintptr(&tlsGeneration); getPtr(dtv) != g {
+		sweepDTV(tp, dtv)
+		putPtr(dtv, g)
+	}
 	if n := getPtr(dtv - 16); modid > n {
 		grown := allocDTV()
 		if grown == 0 {
@@ -226,12 +252,16 @@ func tlsGetAddrSlow(ti, _, _, _ uintptr) uintptr {
 		for i := uintptr(0); i <= n; i++ {
 			putPtr(grown+16+i*16, getPtr(dtv+i*16))
 			putPtr(grown+16+i*16+8, getPtr(dtv+i*16+8))
+			putPtr(dtvGen(grown+16, i), getPtr(dtvGen(dtv, i)))
 		}
 		putPtr(tp+8, grown+16)
 		if dtv != tlsState.initialDtv {
-			rawSyscall6(sysMunmap, dtv-16, pageUpNosplit((n+2)*16), 0, 0, 0, 0)
+			rawSyscall6(sysMunmap, dtv-16, dtvMapSize(n), 0, 0, 0, 0)
 		}
 		dtv = grown + 16
+	}
+	if e := getPtr(dtv + modid*16); e != 0 && e != ^uintptr(0) {
+		return e + off // valid after the sweep
 	}
 	m := &tlsState.modules[modid]
 	var block uintptr
@@ -243,8 +273,42 @@ func tlsGetAddrSlow(ti, _, _, _ uintptr) uintptr {
 			return 0
 		}
 	}
+	putPtr(dtvGen(dtv, modid), m.gen)
 	putPtr(dtv+modid*16, block)
 	return block + off
+}
+
+// sweepDTV is glibc's _dl_update_slotinfo for the calling thread: each
+// entry made for a module that has since been unloaded (its generation no
+// longer the id's) is dropped, its block freed if it was dynamic. Only the
+// thread itself (or libc reusing or freeing its stack) changes its DTV, so
+// dlclose never races with a thread growing it.
+//
+//go:nosplit
+func sweepDTV(tp, dtv uintptr) {
+	n := getPtr(dtv - 16)
+	for id := uintptr(1); id <= n && id < uintptr(len(tlsState.modules)); id++ {
+		e := getPtr(dtv + id*16)
+		if e == 0 || e == ^uintptr(0) {
+			continue
+		}
+		m := &tlsState.modules[id]
+		if atomic.LoadUintptr(&m.blockSize) != 0 && getPtr(dtvGen(dtv, id)) == atomic.LoadUintptr(&m.gen) {
+			continue
+		}
+		if !inStaticTLS(tp, e) {
+			freeDynamicBlock(e)
+		}
+		putPtr(dtv+id*16, 0)
+		putPtr(dtv+id*16+8, 0)
+	}
+}
+
+// inStaticTLS reports whether a block lies in thread tp's static TLS.
+//
+//go:nosplit
+func inStaticTLS(tp, block uintptr) bool {
+	return block < tp && block >= tp-tlsState.staticSize
 }
 
 // addDynamicTLS gives an object loaded by dlopen a module id. It takes a
