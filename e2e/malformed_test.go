@@ -86,7 +86,8 @@ func malformedDir(t testing.TB) string {
 
 // TestMalformedInputs runs every case of testdata/malformed/cases.txt: the
 // tool must fail with exactly the expected line, its exit status (1 for the
-// linkers, 127 for ldgo), no panic, within 10 s, leaving nothing behind.
+// linkers, 127 for ldgo), no panic, within 10 s, leaving nothing behind and
+// a previous output untouched.
 func TestMalformedInputs(t *testing.T) {
 	t.Parallel()
 	cases := readMalformedCases(t)
@@ -115,8 +116,23 @@ func TestMalformedInputs(t *testing.T) {
 }
 
 // runMalformedCase runs one case and lists what is wrong with the outcome.
+// A linker case runs twice: into an empty directory, which must stay empty,
+// and over a previous output, which must stay as it was.
 func runMalformedCase(t *testing.T, dir string, c malformedCase) ([]string, result) {
+	problems, r := runMalformedOnce(t, dir, c, false)
+	if c.tool != "ldgo" && len(problems) == 0 {
+		problems, r = runMalformedOnce(t, dir, c, true)
+	}
+	return problems, r
+}
+
+const previousOutput = "the previous output\n"
+
+func runMalformedOnce(t *testing.T, dir string, c malformedCase, previous bool) ([]string, result) {
 	outDir := t.TempDir()
+	if previous {
+		require.NoError(t, os.WriteFile(filepath.Join(outDir, "out"), []byte(previousOutput), 0o755))
+	}
 	args := make([]string, len(c.args))
 	for i, a := range c.args {
 		args[i] = strings.ReplaceAll(a, "{out}", filepath.Join(outDir, "out"))
@@ -142,12 +158,22 @@ func runMalformedCase(t *testing.T, dir string, c malformedCase) ([]string, resu
 	if want := strings.ReplaceAll(c.want, "{dir}", dir) + "\n"; r.stderr != want {
 		problems = append(problems, "stderr:\n  "+strings.ReplaceAll(strings.TrimSuffix(clip(r.stderr), "\n"), "\n", "\n  ")+"\nwant:\n  "+want)
 	}
-	if ents, _ := os.ReadDir(outDir); len(ents) > 0 {
-		var names []string
-		for _, e := range ents {
+	var names []string
+	ents, _ := os.ReadDir(outDir)
+	for _, e := range ents {
+		if !previous || e.Name() != "out" {
 			names = append(names, e.Name())
 		}
+	}
+	if len(names) > 0 {
 		problems = append(problems, "left behind in the output directory: "+strings.Join(names, " "))
+	}
+	if previous {
+		b, err := os.ReadFile(filepath.Join(outDir, "out"))
+		fi, serr := os.Stat(filepath.Join(outDir, "out"))
+		if err != nil || serr != nil || string(b) != previousOutput || fi.Mode() != 0o755 {
+			problems = append(problems, "the previous output was not left as it was")
+		}
 	}
 	return problems, r
 }
