@@ -44,6 +44,8 @@ var knownBugs = map[string]string{
 	"ldgo-i386":                  "as ldgo-phnum (glibc says \"wrong ELF class: ELFCLASS32\")",
 	"ldgo-phentsize":             "as ldgo-phnum",
 	"ldgo-etrel":                 "as ldgo-phnum",
+	// Found by FuzzParseObject (the same bug as group-sig-abs-section).
+	"fuzz/FuzzParseObject/aa7b0e5c27109a36": "Go panic (index out of range [65521]) in readGroup/sectionName: an internal error",
 }
 
 type malformedCase struct {
@@ -111,7 +113,7 @@ func TestMalformedInputs(t *testing.T) {
 		})
 	}
 	for name := range knownBugs {
-		require.True(t, seen[name], "knownBugs names %s, which is not in cases.txt", name)
+		require.True(t, seen[name] || strings.HasPrefix(name, "fuzz/"), "knownBugs names %s, which is not in cases.txt", name)
 	}
 }
 
@@ -176,4 +178,76 @@ func runMalformedOnce(t *testing.T, dir string, c malformedCase, previous bool) 
 		}
 	}
 	return problems, r
+}
+
+// fuzzCrasherTools says how the inputs kept in testdata/malformed/fuzz/TARGET
+// (go test's corpus format) are given to a tool: the fuzz target's parser
+// is the one that reads a file of that extension.
+var fuzzCrasherTools = map[string]struct{ ext, tool string }{
+	"FuzzParseObject": {".o", "gshared"},
+	"FuzzLinkObject":  {".o", "gshared"},
+	"FuzzParseShared": {".so", "gshared"},
+}
+
+// TestFuzzCrashersThroughTools: every input on which a fuzz target failed
+// is also given to the tool: it must fail with exit status 1 and one
+// "TOOL: error: NAME: ..." line naming the file, without an internal error.
+// Names listed in knownBugs ("fuzz/TARGET/HASH") must still fail that.
+func TestFuzzCrashersThroughTools(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(src("malformed", "fuzz", "*", "*"))
+	require.NoError(t, err)
+	for _, f := range files {
+		target := filepath.Base(filepath.Dir(f))
+		how, ok := fuzzCrasherTools[target]
+		if !ok {
+			continue
+		}
+		name := "fuzz/" + target + "/" + filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			data := readCorpusBytes(t, f)
+			dir := t.TempDir()
+			in := "crasher" + how.ext
+			require.NoError(t, os.WriteFile(filepath.Join(dir, in), data, 0o644))
+			r := run(t, runOpts{dir: dir, timeout: 10 * time.Second}, tool(t, how.tool), "-o", "out", in)
+			var problems []string
+			if strings.Contains(r.stdout+r.stderr, "internal error") || strings.Contains(r.stdout+r.stderr, "panic:") {
+				problems = append(problems, "internal error or panic")
+			}
+			if r.err != nil || r.code != 1 {
+				problems = append(problems, "want exit status 1")
+			}
+			if lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n"); len(lines) != 1 ||
+				!strings.HasPrefix(lines[0], how.tool+": error: "+in+": ") {
+				problems = append(problems, "want one line \""+how.tool+": error: "+in+": ...\"")
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+				problems = append(problems, "output left behind")
+			}
+			bug, known := knownBugs[name]
+			switch {
+			case known && len(problems) == 0:
+				t.Errorf("known bug %q is fixed (%s): remove it from knownBugs and move the input to the package's testdata/fuzz/%s/ as a regression seed", name, bug, target)
+			case known:
+				t.Logf("known bug, still present: %s: %s", bug, strings.Join(problems, "; "))
+			case len(problems) > 0:
+				t.Errorf("%s\n%s", strings.Join(problems, "\n"), r)
+			}
+		})
+	}
+}
+
+// readCorpusBytes decodes a one-value []byte corpus file of go test -fuzz.
+func readCorpusBytes(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.SplitN(strings.TrimSpace(string(b)), "\n", 2)
+	require.Len(t, lines, 2, "%s: not a go test fuzz v1 file", path)
+	require.Equal(t, "go test fuzz v1", lines[0], "%s", path)
+	v := strings.TrimSpace(lines[1])
+	require.True(t, strings.HasPrefix(v, "[]byte(") && strings.HasSuffix(v, ")"), "%s: not a []byte value", path)
+	s, err := strconv.Unquote(v[len("[]byte(") : len(v)-1])
+	require.NoError(t, err, "%s", path)
+	return []byte(s)
 }
