@@ -40,6 +40,8 @@ var sources = map[string]string{
 	"prog.c":                    "int lib_fn(int);\nint main(void) { return lib_fn(41) == 42 ? 0 : 1; }\n",
 	"v.map":                     "VERS_1 { global: lib_fn; local: *; };\nVERS_2 { global: lib_fn2; } VERS_1;\n",
 	"i386.c":                    "int f32(int x) { return x + 1; }\n",
+	// strs.o: a mergeable string section, .eh_frame, one PC32 relocation.
+	"strs.c": "const char *s(void) { return \"hello merge\"; }\n",
 }
 
 // ldgoLibs are the libraries the ldgo cases corrupt: each gets a program
@@ -112,7 +114,7 @@ func (g *gen) run() (err error) {
 		}
 	}
 	steps := [][]string{
-		{"gcc", "-O2", "-fpic", "-c", "obj.c", "other.c", "a_very_long_member_name.c", "main.c", "lib.c", "prog.c"},
+		{"gcc", "-O2", "-fpic", "-c", "obj.c", "other.c", "a_very_long_member_name.c", "main.c", "lib.c", "prog.c", "strs.c"},
 		{"gcc", "-O1", "-fpic", "-g", "-gz=zlib", "-c", "dbg.c"},
 		{"g++", "-O0", "-fpic", "-c", "grp.cpp"},
 		{"gcc", "-m32", "-c", "i386.c"},
@@ -334,6 +336,23 @@ func (g *gen) objectCases() {
 	w("aarch64.o", set16(o, 18, uint16(elf.EM_AARCH64)))
 	w("i386.o", g.read("i386.o"))
 
+	// Later passes: mergeable strings, .eh_frame, relocation values.
+	st := g.read("strs.o")
+	ms := sec(st, ".rodata.str1.1")
+	c := bytes.Clone(st)
+	c[secOff(st, ms)+secSize(st, ms)-1] = 'X'
+	w("merge-nonul.o", c)
+	w("merge-entsize-huge.o", set64(st, shdr(st, ms)+shEnt, 1<<40))
+	srt := secOff(st, sec(st, ".rela.text"))
+	w("rela-edge.o", set64(st, srt, uint64(secSize(st, sec(st, ".text"))-2)))
+	w("rela-type-unknown.o", set32(st, srt+8, 200))
+	w("rela-tpoff.o", set32(st, srt+8, uint32(elf.R_X86_64_TPOFF32)))
+	w("rela-addend-huge.o", set64(st, srt+16, uint64(0xc000000000000000)))
+	eh := secOff(st, sec(st, ".eh_frame"))
+	w("ehframe-len-huge.o", set32(st, eh, 0x7ffffff0))
+	w("ehframe-64bit.o", set32(st, eh, 0xffffffff))
+	w("ehframe-fde-cieptr.o", set32(st, eh+4+int(le.Uint32(st[eh:]))+4, 0x1234))
+
 	// Groups (g++ COMDAT for the inline function).
 	gr := g.grp
 	gs := sec(gr, ".group")
@@ -342,7 +361,7 @@ func (g *gen) objectCases() {
 	w("group-size-odd.o", set64(gr, shdr(gr, gs)+shSize, 6))
 	// The signature becomes a section symbol of SHN_ABS (found by fuzzing).
 	sig := symOff(gr, "_Z5twicei")
-	c := bytes.Clone(gr)
+	c = bytes.Clone(gr)
 	c[sig+4] = byte(elf.STB_WEAK)<<4 | byte(elf.STT_SECTION)
 	le.PutUint16(c[sig+6:], uint16(elf.SHN_ABS))
 	w("group-sig-abs-section.o", c)
