@@ -36,6 +36,7 @@ var knownBugs = map[string]string{
 	"rela-addend-huge":           "a negative value is printed as \"0x-3ffffffffffff103\"",
 	"script-self":                "INPUT(self.ld) in self.ld recurses until mmap fails: many \"cannot map: cannot allocate memory\" lines",
 	"ldgo-dynoor":                "internal error: invalid memory address (a fault), not a load error",
+	"ldgo-badprog-dynoor":        "internal error: invalid memory address (a fault), not a load error",
 	"ldgo-strtab":                "internal error: invalid memory address (a fault), not a load error",
 	"ldgo-gnuhash":               "internal error: invalid memory address (a fault), not a load error",
 	"ldgo-verloop":               "internal error: invalid memory address (a fault), not a load error",

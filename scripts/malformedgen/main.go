@@ -576,6 +576,17 @@ func (g *gen) ldgoCases() error {
 	ghOff := int(le.Uint64(b[dyn(b, elf.DT_GNU_HASH)+8:])) // == file offset in the first segment
 	w("libhashoor.so", set32(b, ghOff, 0x7fffffff))
 
+	// Broken programs (run as `ldgo ./PROG`): the errors come before any
+	// library is looked for.
+	pg := g.read("prog-gone")
+	wx := func(name string, b []byte) { must(os.WriteFile(filepath.Join(g.dir, name), b, 0o755)) }
+	wx("badprog-phnum", set16(pg, 56, 0xffff))
+	wx("badprog-memsz", set64(pg, prog(pg, elf.PT_LOAD, 3)+40, 1<<46))
+	p = prog(pg, elf.PT_DYNAMIC, 0)
+	c = set64(pg, p+8, 0x40000000)
+	wx("badprog-dynoor", set64(c, p+16, 0x40000000))
+	wx("badprog-trunc", pg[:len(pg)/3])
+	wx("badprog-etrel", set16(pg, 16, uint16(elf.ET_REL)))
 	w("notaprog", []byte("#!not really\nplain text\n"))
 	return os.WriteFile(filepath.Join(g.dir, "emptyprog"), nil, 0o755)
 }
