@@ -1,0 +1,258 @@
+package e2e
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// knownBugs are the cases of testdata/malformed/cases.txt the tools get
+// wrong today. Each is run and must STILL fail its expectation (the test
+// fails once a bug is fixed, so that the entry is removed and the case
+// guards the fix); the value says what happens instead.
+var knownBugs = map[string]string{
+	"notelf":                     `a text file is parsed as a linker script: "linker script command This is not supported yet"`,
+	"gold-notelf":                `as notelf`,
+	"text-file":                  `as notelf`,
+	"shname-oor":                 "a section name offset out of range is accepted (the section gets the name \"\"); exit 0",
+	"symtab-entsize-zero":        "sh_entsize 0 of .symtab is accepted; exit 0",
+	"symtab-size-partial":        "a .symtab size that is not a multiple of 24 is rounded down silently; the error is then about a relocation",
+	"symtab-link-nonstr":         "a .symtab linked to .text gives one error per symbol name instead of one line",
+	"rela-link-oor":              "sh_link of .rela.text out of range is ignored; exit 0",
+	"rela-entsize-zero":          "sh_entsize 0 of .rela.text is accepted; exit 0",
+	"rela-size-partial":          "a .rela.text size that is not a multiple of 24 drops the partial relocation silently; exit 0",
+	"group-sig-abs-section":      "Go panic (index out of range [65521]) reported as an internal error without the file name",
+	"gold-group-sig-abs-section": "as group-sig-abs-section",
+	"zlib-size-lies":             `the message ends in ": <nil>"`,
+	"merge-entsize-huge":         "Go \"fatal error: runtime: out of memory\" (exit 2, 140 lines of runtime stack): split in merge.go allocates by sh_entsize",
+	"gold-merge-entsize-huge":    "as merge-entsize-huge",
+	"rela-type-unknown":          "type 200 is printed as \"R_X86_64_REX_GOTPCRELX+158\" (debug/elf's String of an unknown value)",
+	"rela-addend-huge":           "a negative value is printed as \"0x-3ffffffffffff103\"",
+	"script-self":                "INPUT(self.ld) in self.ld recurses until mmap fails: many \"cannot map: cannot allocate memory\" lines",
+	"ldgo-dynoor":                "internal error: invalid memory address (a fault), not a load error",
+	"ldgo-badprog-dynoor":        "internal error: invalid memory address (a fault), not a load error",
+	"ldgo-strtab":                "internal error: invalid memory address (a fault), not a load error",
+	"ldgo-gnuhash":               "internal error: invalid memory address (a fault), not a load error",
+	"ldgo-verloop":               "internal error: invalid memory address (a fault), not a load error",
+	"ldgo-hashoor":               "ldgo (or the program it starts) dies of SIGSEGV with no message",
+	"ldgo-neededoor":             `reports ": cannot open shared object file" (an empty name) instead of the bad offset`,
+	"ldgo-phnum":                 "a broken library found by the search is skipped silently: \"cannot open shared object file: No such file or directory\"",
+	"ldgo-phoff":                 "as ldgo-phnum",
+	"ldgo-notelf":                "as ldgo-phnum",
+	"ldgo-empty":                 "as ldgo-phnum",
+	"ldgo-i386":                  "as ldgo-phnum (glibc says \"wrong ELF class: ELFCLASS32\")",
+	"ldgo-phentsize":             "as ldgo-phnum",
+	"ldgo-etrel":                 "as ldgo-phnum",
+	// Found by FuzzParseObject (the same bug as group-sig-abs-section).
+	"fuzz/FuzzParseObject/aa7b0e5c27109a36": "Go panic (index out of range [65521]) in readGroup/sectionName: an internal error",
+}
+
+type malformedCase struct {
+	name, tool string
+	args       []string
+	want       string
+	line       int
+}
+
+func readMalformedCases(t testing.TB) []malformedCase {
+	t.Helper()
+	f, err := os.Open(src("malformed", "cases.txt"))
+	require.NoError(t, err)
+	defer f.Close()
+	var cases []malformedCase
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		l := sc.Text()
+		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		p := strings.SplitN(l, " | ", 4)
+		require.Len(t, p, 4, "cases.txt:%d: want 4 fields separated by \" | \"", n)
+		cases = append(cases, malformedCase{name: p[0], tool: p[1], args: strings.Fields(p[2]), want: p[3], line: n})
+	}
+	require.NoError(t, sc.Err())
+	return cases
+}
+
+// malformedDir generates the corpus once per test binary.
+func malformedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := once("malformed", func() (string, error) {
+		dir := filepath.Join(cacheDir, "malformed")
+		return dir, step(runOpts{dir: repoRoot, timeout: 5 * time.Minute}, goBinary(), "run", "./scripts/malformedgen", dir)
+	})
+	require.NoError(t, err)
+	return dir
+}
+
+// TestMalformedInputs runs every case of testdata/malformed/cases.txt: the
+// tool must fail with exactly the expected line, its exit status (1 for the
+// linkers, 127 for ldgo), no panic, within 10 s, leaving nothing behind and
+// a previous output untouched.
+func TestMalformedInputs(t *testing.T) {
+	t.Parallel()
+	cases := readMalformedCases(t)
+	require.GreaterOrEqual(t, len(cases), 50)
+	dir := malformedDir(t)
+	seen := map[string]bool{}
+	for _, c := range cases {
+		require.False(t, seen[c.name], "cases.txt:%d: duplicate case %s", c.line, c.name)
+		seen[c.name] = true
+		t.Run(c.name, func(t *testing.T) {
+			problems, r := runMalformedCase(t, dir, c)
+			bug, known := knownBugs[c.name]
+			switch {
+			case known && len(problems) == 0:
+				t.Errorf("known bug %q is fixed (%s): remove it from knownBugs", c.name, bug)
+			case known:
+				t.Logf("known bug, still present: %s\n%s", bug, strings.Join(problems, "\n"))
+			case len(problems) > 0:
+				t.Errorf("cases.txt:%d:\n%s\n%s", c.line, strings.Join(problems, "\n"), r)
+			}
+		})
+	}
+	for name := range knownBugs {
+		require.True(t, seen[name] || strings.HasPrefix(name, "fuzz/"), "knownBugs names %s, which is not in cases.txt", name)
+	}
+}
+
+// runMalformedCase runs one case and lists what is wrong with the outcome.
+// A linker case runs twice: into an empty directory, which must stay empty,
+// and over a previous output, which must stay as it was.
+func runMalformedCase(t *testing.T, dir string, c malformedCase) ([]string, result) {
+	problems, r := runMalformedOnce(t, dir, c, false)
+	if c.tool != "ldgo" && len(problems) == 0 {
+		problems, r = runMalformedOnce(t, dir, c, true)
+	}
+	return problems, r
+}
+
+const previousOutput = "the previous output\n"
+
+func runMalformedOnce(t *testing.T, dir string, c malformedCase, previous bool) ([]string, result) {
+	outDir := t.TempDir()
+	if previous {
+		require.NoError(t, os.WriteFile(filepath.Join(outDir, "out"), []byte(previousOutput), 0o755))
+	}
+	args := make([]string, len(c.args))
+	for i, a := range c.args {
+		args[i] = strings.ReplaceAll(a, "{out}", filepath.Join(outDir, "out"))
+	}
+	wantCode := 1
+	if c.tool == "ldgo" {
+		wantCode = 127
+	}
+	r := run(t, runOpts{dir: dir, timeout: 10 * time.Second}, tool(t, c.tool), args...)
+	var problems []string
+	all := r.stdout + r.stderr
+	for _, bad := range []string{"goroutine ", "panic:", "internal error"} {
+		if strings.Contains(all, bad) {
+			problems = append(problems, "output contains "+bad)
+		}
+	}
+	if r.err != nil {
+		problems = append(problems, r.err.Error())
+	}
+	if r.code != wantCode {
+		problems = append(problems, "exit status "+strconv.Itoa(r.code)+", want "+strconv.Itoa(wantCode))
+	}
+	if want := strings.ReplaceAll(c.want, "{dir}", dir) + "\n"; r.stderr != want {
+		problems = append(problems, "stderr:\n  "+strings.ReplaceAll(strings.TrimSuffix(clip(r.stderr), "\n"), "\n", "\n  ")+"\nwant:\n  "+want)
+	}
+	var names []string
+	ents, _ := os.ReadDir(outDir)
+	for _, e := range ents {
+		if !previous || e.Name() != "out" {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) > 0 {
+		problems = append(problems, "left behind in the output directory: "+strings.Join(names, " "))
+	}
+	if previous {
+		b, err := os.ReadFile(filepath.Join(outDir, "out"))
+		fi, serr := os.Stat(filepath.Join(outDir, "out"))
+		if err != nil || serr != nil || string(b) != previousOutput || fi.Mode() != 0o755 {
+			problems = append(problems, "the previous output was not left as it was")
+		}
+	}
+	return problems, r
+}
+
+// fuzzCrasherTools says how the inputs kept in testdata/malformed/fuzz/TARGET
+// (go test's corpus format) are given to a tool: the fuzz target's parser
+// is the one that reads a file of that extension.
+var fuzzCrasherTools = map[string]struct{ ext, tool string }{
+	"FuzzParseObject": {".o", "gshared"},
+	"FuzzLinkObject":  {".o", "gshared"},
+	"FuzzParseShared": {".so", "gshared"},
+}
+
+// TestFuzzCrashersThroughTools: every input on which a fuzz target failed
+// is also given to the tool: it must fail with exit status 1 and one
+// "TOOL: error: NAME: ..." line naming the file, without an internal error.
+// Names listed in knownBugs ("fuzz/TARGET/HASH") must still fail that.
+func TestFuzzCrashersThroughTools(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(src("malformed", "fuzz", "*", "*"))
+	require.NoError(t, err)
+	for _, f := range files {
+		target := filepath.Base(filepath.Dir(f))
+		how, ok := fuzzCrasherTools[target]
+		if !ok {
+			continue
+		}
+		name := "fuzz/" + target + "/" + filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			data := readCorpusBytes(t, f)
+			dir := t.TempDir()
+			in := "crasher" + how.ext
+			require.NoError(t, os.WriteFile(filepath.Join(dir, in), data, 0o644))
+			r := run(t, runOpts{dir: dir, timeout: 10 * time.Second}, tool(t, how.tool), "-o", "out", in)
+			var problems []string
+			if strings.Contains(r.stdout+r.stderr, "internal error") || strings.Contains(r.stdout+r.stderr, "panic:") {
+				problems = append(problems, "internal error or panic")
+			}
+			if r.err != nil || r.code != 1 {
+				problems = append(problems, "want exit status 1")
+			}
+			if lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n"); len(lines) != 1 ||
+				!strings.HasPrefix(lines[0], how.tool+": error: "+in+": ") {
+				problems = append(problems, "want one line \""+how.tool+": error: "+in+": ...\"")
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+				problems = append(problems, "output left behind")
+			}
+			bug, known := knownBugs[name]
+			switch {
+			case known && len(problems) == 0:
+				t.Errorf("known bug %q is fixed (%s): remove it from knownBugs and move the input to the package's testdata/fuzz/%s/ as a regression seed", name, bug, target)
+			case known:
+				t.Logf("known bug, still present: %s: %s", bug, strings.Join(problems, "; "))
+			case len(problems) > 0:
+				t.Errorf("%s\n%s", strings.Join(problems, "\n"), r)
+			}
+		})
+	}
+}
+
+// readCorpusBytes decodes a one-value []byte corpus file of go test -fuzz.
+func readCorpusBytes(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.SplitN(strings.TrimSpace(string(b)), "\n", 2)
+	require.Len(t, lines, 2, "%s: not a go test fuzz v1 file", path)
+	require.Equal(t, "go test fuzz v1", lines[0], "%s", path)
+	v := strings.TrimSpace(lines[1])
+	require.True(t, strings.HasPrefix(v, "[]byte(") && strings.HasSuffix(v, ")"), "%s: not a []byte value", path)
+	s, err := strconv.Unquote(v[len("[]byte(") : len(v)-1])
+	require.NoError(t, err, "%s", path)
+	return []byte(s)
+}
