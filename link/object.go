@@ -167,7 +167,10 @@ func (f *ObjectFile) readSymbols() error {
 	if h.Size%symSize != 0 {
 		return fmt.Errorf("section %d: size 0x%x is not a multiple of the entry size %d", symtabIdx, h.Size, symSize)
 	}
-	if uint64(h.Link) >= uint64(len(f.shdrs)) || f.shdrs[h.Link].Type != elf.SHT_STRTAB {
+	if uint64(h.Link) >= uint64(len(f.shdrs)) {
+		return fmt.Errorf("section %d: string table section %d out of range (%d sections)", symtabIdx, h.Link, len(f.shdrs))
+	}
+	if f.shdrs[h.Link].Type != elf.SHT_STRTAB {
 		return fmt.Errorf("section %d: string table section %d is not SHT_STRTAB", symtabIdx, h.Link)
 	}
 	f.strtab, err = f.sectionData(h.Link)
