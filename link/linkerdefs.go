@@ -98,7 +98,8 @@ func isCIdentifier(s string) bool {
 func (ctx *Context) setLinkerDefinedValues() {
 	set := func(name string, c chunk, v uint64) {
 		if s := ctx.lookup(name); s != nil && s.linkerDef {
-			s.Value, s.defSec = v, c
+			s.Value = v
+			s.rareFields().defSec = c
 		}
 	}
 	start := func(c chunk) uint64 { return c.header().Addr }
@@ -108,7 +109,7 @@ func (ctx *Context) setLinkerDefinedValues() {
 			s := ctx.lookup(d.Name)
 			s.Value = uint64(int64(t.Addr(ctx)) + d.Addend)
 			if t.Sec != nil && t.Sec.Out != nil {
-				s.defSec = t.Sec.Out
+				s.rareFields().defSec = t.Sec.Out
 			}
 		}
 	}

@@ -42,14 +42,14 @@ func (ctx *Context) addObject(obj *ObjectFile) {
 		s := &obj.locals[i]
 		*s = Symbol{Name: name, File: obj, Value: es.Value, Size: es.Size, Type: es.typ(),
 			Bind: elf.STB_LOCAL, Vis: es.vis(), IsLocal: true, rank: rankStrong,
-			DynIdx: -1, GotIdx: -1, GotTPIdx: -1, TLSGDIdx: -1, TLSDescIdx: -1, PltIdx: -1, PltGotIdx: -1, SymtabIdx: -1}
+			DynIdx: -1, GotIdx: -1, GotTPIdx: -1, TLSGDIdx: -1, TLSDescIdx: -1, PltIdx: -1}
 		if err := ctx.placeLocal(obj, i, s); err != nil {
 			ctx.errorf("%s: %v", obj.Name, err)
 		}
 		obj.Symbols[i] = s
 	}
 	if len(obj.esyms) > 0 {
-		obj.Symbols[0] = &Symbol{Name: "", IsLocal: true, Abs: true, rank: rankStrong, DynIdx: -1, GotIdx: -1, SymtabIdx: -1}
+		obj.Symbols[0] = &Symbol{Name: "", IsLocal: true, Abs: true, rank: rankStrong, DynIdx: -1, GotIdx: -1}
 	}
 	for i := obj.FirstGlobal; i < len(obj.esyms); i++ {
 		ctx.addGlobal(obj, i)

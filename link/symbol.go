@@ -16,30 +16,38 @@ type Symbol struct {
 	Shared *SharedFile
 	Value  uint64
 	Size   uint64
-	Type   elf.SymType
-	Bind   elf.SymBind
-	Vis    elf.SymVis // the most restrictive visibility seen on any reference or definition
-	Abs    bool
-	Common bool   // a common symbol not yet turned into .bss space
 	Align  uint64 // commons: the alignment asked for
-
-	rank    int // how strong the current definition is (lower wins)
-	lazy    *archiveMember
-	IsLocal bool // a local symbol of one object file
-	// linkerDef marks symbols the linker defines (_end, __bss_start, ...):
-	// Value is their final address, set by layout.
-	linkerDef bool
-	defSec    chunk // the chunk a linker-defined symbol belongs to, for st_shndx
+	lazy   *archiveMember
 
 	// Versions. VerName is the version of a shared-library definition this
 	// symbol is bound to, or of a .symver definition; VerIdx is the index
 	// written to .gnu.version.
-	VerName   string
-	VerHidden bool // name@VER (not the default name@@VER)
-	VerIdx    uint16
+	VerName string
 
-	// What references need, decided by the relocation scan.
-	flags         uint32
+	// rare holds what only a few symbols need (copies, linker-defined
+	// symbols), keeping the common Symbol small.
+	rare *symbolRare
+
+	DynIdx     int32  // index in .dynsym, -1 when absent
+	GotIdx     int32  // slot in .got holding the address
+	GotTPIdx   int32  // slot in .got holding the TP offset (initial exec)
+	TLSGDIdx   int32  // first of two .got slots: module id and offset
+	TLSDescIdx int32  // first of two .got slots for TLSDESC
+	PltIdx     int32  // entry in .plt (and .got.plt / .rela.plt)
+	flags      uint32 // what references need, decided by the relocation scan
+	VerIdx     uint16
+
+	Type elf.SymType
+	Bind elf.SymBind
+	Vis  elf.SymVis // the most restrictive visibility seen on any reference or definition
+	rank int8       // how strong the current definition is (lower wins)
+
+	Abs       bool
+	Common    bool // a common symbol not yet turned into .bss space
+	IsLocal   bool // a local symbol of one object file
+	linkerDef bool // defined by the linker (_end, __bss_start...): Value is final, set by layout
+	VerHidden bool // name@VER (not the default name@@VER)
+
 	WeakRefOnly   bool // every reference is weak: no archive extraction, weak import
 	Referenced    bool // referenced by a regular object (for --as-needed)
 	RefByDSO      bool // referenced by a shared library given as input (executables export it)
@@ -49,18 +57,43 @@ type Symbol struct {
 	excludeExport bool // forced local by a version script, --exclude-libs or visibility
 	canonicalPLT  bool // executable takes a function's address: the PLT entry is its address
 	copyRel       bool // executable copies the data into .bss (R_X86_64_COPY)
-	copyAddr      uint64
-	aliasOf       *Symbol // a copy-relocated alias (environ for __environ)
-	verSym        bool    // a version name in .dynsym, not a real symbol
+	verSym        bool // a version name in .dynsym, not a real symbol
+}
 
-	DynIdx     int32 // index in .dynsym, -1 when absent
-	GotIdx     int32 // slot in .got holding the address
-	GotTPIdx   int32 // slot in .got holding the TP offset (initial exec)
-	TLSGDIdx   int32 // first of two .got slots: module id and offset
-	TLSDescIdx int32 // first of two .got slots for TLSDESC
-	PltIdx     int32 // entry in .plt (and .got.plt / .rela.plt)
-	PltGotIdx  int32 // entry in .plt.got (PLT through an existing .got slot)
-	SymtabIdx  int32
+// symbolRare is the part of a Symbol few symbols use.
+type symbolRare struct {
+	defSec   chunk   // the chunk a linker-defined symbol belongs to, for st_shndx
+	copyAddr uint64  // where a copy relocation put the data
+	aliasOf  *Symbol // a copy-relocated alias (environ for __environ)
+}
+
+// rareFields returns the symbol's rare part, creating it for a write.
+func (s *Symbol) rareFields() *symbolRare {
+	if s.rare == nil {
+		s.rare = &symbolRare{}
+	}
+	return s.rare
+}
+
+func (s *Symbol) defSec() chunk {
+	if s.rare == nil {
+		return nil
+	}
+	return s.rare.defSec
+}
+
+func (s *Symbol) copyAddr() uint64 {
+	if s.rare == nil {
+		return 0
+	}
+	return s.rare.copyAddr
+}
+
+func (s *Symbol) aliasOf() *Symbol {
+	if s.rare == nil {
+		return nil
+	}
+	return s.rare.aliasOf
 }
 
 // Needs flags set by the relocation scan (atomically, when the scan runs in
@@ -78,19 +111,19 @@ const (
 
 func newSymbol(name string) *Symbol {
 	return &Symbol{Name: name, DynIdx: -1, GotIdx: -1, GotTPIdx: -1, TLSGDIdx: -1,
-		TLSDescIdx: -1, PltIdx: -1, PltGotIdx: -1, SymtabIdx: -1, rank: rankUndefined}
+		TLSDescIdx: -1, PltIdx: -1, rank: rankUndefined}
 }
 
 // Symbol ranks: the definition with the lowest rank wins; among equal ranks
 // the input given first wins (except common vs common, which merge).
 const (
-	rankStrong    = 1 // defined in a relocatable object
-	rankWeak      = 2 // weak definition in a relocatable object
-	rankCommon    = 3 // common symbol
-	rankShared    = 4 // defined in a shared library
-	rankSharedWk  = 5 // weak definition in a shared library
-	rankLazy      = 6 // available in an archive member not yet extracted
-	rankUndefined = 7
+	rankStrong    int8 = 1 // defined in a relocatable object
+	rankWeak      int8 = 2 // weak definition in a relocatable object
+	rankCommon    int8 = 3 // common symbol
+	rankShared    int8 = 4 // defined in a shared library
+	rankSharedWk  int8 = 5 // weak definition in a shared library
+	rankLazy      int8 = 6 // available in an archive member not yet extracted
+	rankUndefined int8 = 7
 )
 
 // IsDefined reports whether the symbol has a definition in the output or in
@@ -107,7 +140,7 @@ func (s *Symbol) isDefinedHere() bool { return s.rank <= rankCommon || s.copyRel
 // functions whose address the executable takes).
 func (s *Symbol) Addr(ctx *Context) uint64 {
 	if s.copyRel {
-		return s.copyAddr
+		return s.copyAddr()
 	}
 	if s.canonicalPLT {
 		return ctx.plt.entryAddr(s)

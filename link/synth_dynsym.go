@@ -83,7 +83,7 @@ func (ctx *Context) finalizeDynsym() {
 		switch {
 		case s.Exported && !s.IsUndefined() && s.Shared == nil:
 			defs = append(defs, s)
-		case ctx.copyIsDefinition(s) && (s.aliasOf == nil || s.Referenced || s.Bind == elf.STB_GLOBAL):
+		case ctx.copyIsDefinition(s) && (s.aliasOf() == nil || s.Referenced || s.Bind == elf.STB_GLOBAL):
 			// The executable now holds the data. The library's own code
 			// reaches it through its strong alias (__environ for environ),
 			// so that one is exported too; weak aliases only when used.

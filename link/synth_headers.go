@@ -163,7 +163,8 @@ func (c *copyRelSection) markAliases(ctx *Context) {
 		}
 		for _, c2 := range c.syms {
 			if c2.Shared == s.Shared && c2.Value == s.Value {
-				s.copyRel, s.aliasOf = true, c2
+				s.copyRel = true
+				s.rareFields().aliasOf = c2
 			}
 		}
 	}
@@ -172,17 +173,17 @@ func (c *copyRelSection) markAliases(ctx *Context) {
 // assignAddrs gives each copied symbol, and its aliases, its address.
 func (c *copyRelSection) assignAddrs(ctx *Context) {
 	for i, s := range c.syms {
-		s.copyAddr = c.Addr + c.offs[i]
+		s.rareFields().copyAddr = c.Addr + c.offs[i]
 	}
 	for _, s := range ctx.symbolOrder {
-		if s.aliasOf != nil {
-			s.copyAddr = s.aliasOf.copyAddr
+		if a := s.aliasOf(); a != nil {
+			s.rareFields().copyAddr = a.copyAddr()
 		}
 	}
 }
 
 func (c *copyRelSection) write(ctx *Context, buf []byte) {
 	for _, s := range c.syms {
-		ctx.relaDyn.add(s.copyAddr, elf.R_X86_64_COPY, s, 0)
+		ctx.relaDyn.add(s.copyAddr(), elf.R_X86_64_COPY, s, 0)
 	}
 }

@@ -160,15 +160,15 @@ func (ctx *Context) symbolSection(s *Symbol) (uint16, uint64) {
 func (ctx *Context) symbolSectionAddr(s *Symbol) (uint16, uint64) {
 	switch {
 	case s.copyRel && ctx.copyIsDefinition(s):
-		return uint16(ctx.copyBss.Shndx), s.copyAddr
+		return uint16(ctx.copyBss.Shndx), s.copyAddr()
 	case s.Shared != nil || s.IsUndefined():
 		if s.canonicalPLT {
 			return uint16(elf.SHN_UNDEF), ctx.plt.entryAddr(s)
 		}
 		return uint16(elf.SHN_UNDEF), 0
 	case s.linkerDef:
-		if s.defSec != nil && s.defSec.header().Shndx > 0 {
-			return uint16(s.defSec.header().Shndx), s.Value
+		if d := s.defSec(); d != nil && d.header().Shndx > 0 {
+			return uint16(d.header().Shndx), s.Value
 		}
 		return uint16(elf.SHN_ABS), s.Value
 	case s.Sec != nil:
