@@ -188,6 +188,13 @@ func TestLoaderQuick(t *testing.T) {
 			}
 		}
 	}
+	// A hello world under glibc's ld.so touches about 1 MiB: a figure near
+	// the harness's own RSS means the child's ru_maxrss inherited it (a
+	// vfork-style start from Go) instead of coming from the timer.
+	hello := rep.Loader.Cases[0].Runs[0]
+	require.Equal(t, "glibc", hello.Key)
+	assert.Less(t, hello.Samples[0].MaxRSSKB, int64(3*1024), "hello world's peak RSS under glibc's ld.so")
+
 	svg, err := os.ReadFile(filepath.Join(out, "bench.svg"))
 	require.NoError(t, err)
 	requireXML(t, svg)

@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -143,19 +142,56 @@ int main(void) {
 	return []byte(b.String())
 }
 
+// timerSource runs a program and writes "wall_ns cpu_ns maxrss_kb" for it
+// to a file. Go cannot be the parent here: it starts children with
+// CLONE_VM|CLONE_VFORK, and the kernel folds the high-water RSS of the
+// memory a process leaves at exec (the benchtool's own, when shared) into
+// its ru_maxrss; a hello world would report the harness's RSS. This static
+// helper forks for real, so what a child inherits is its own few pages.
+const timerSource = `/* benchtool: time and measure one program, from fork to wait4 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+int main(int argc, char **argv) {
+	if (argc < 3) { fprintf(stderr, "usage: timer OUT PROG [ARGS]\n"); return 2; }
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid_t pid = fork();
+	if (pid < 0) { perror("fork"); return 2; }
+	if (pid == 0) { execv(argv[2], argv + 2); perror(argv[2]); _exit(127); }
+	int status;
+	struct rusage ru;
+	if (wait4(pid, &status, 0, &ru) < 0) { perror("wait4"); return 2; }
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	FILE *f = fopen(argv[1], "w");
+	if (!f) { perror(argv[1]); return 2; }
+	fprintf(f, "%lld %lld %ld\n", (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec),
+		(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL,
+		ru.ru_maxrss);
+	fclose(f);
+	if (WIFEXITED(status)) return WEXITSTATUS(status);
+	fprintf(stderr, "timer: %s: signal %d\n", argv[2], WTERMSIG(status));
+	return 128 + WTERMSIG(status);
+}
+`
+
 // buildLoaderPrograms compiles the case programs into dir; ldgo is named in
 // the interpreter variant's PT_INTERP, so that one is relinked every run.
 func buildLoaderPrograms(dir, ldgo string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	files := map[string][]byte{"hello.c": []byte(helloSource), "lazylib.c": lazyLibSource(), "lazymain.c": lazyMainSource()}
+	files := map[string][]byte{"hello.c": []byte(helloSource), "lazylib.c": lazyLibSource(), "lazymain.c": lazyMainSource(), "timer.c": []byte(timerSource)}
 	for name, data := range files {
 		if err := writeIfChanged(filepath.Join(dir, name), data); err != nil {
 			return err
 		}
 	}
 	steps := [][]string{
+		{"gcc", "-O2", "-static", "-o", "timer", "timer.c"},
 		{"gcc", "-O2", "-o", "hello", "hello.c"},
 		{"gcc", "-O2", "-o", "hello-ldgo", "hello.c", "-Wl,-dynamic-linker," + ldgo},
 		// -z lazy: Debian's gcc does not ask for BIND_NOW, but say it.
@@ -281,8 +317,9 @@ func benchLoaders(cfg *config, log func(string, ...any)) (*LoaderReport, error) 
 	return lr, nil
 }
 
-// runLoaded runs one program and returns its rusage and its standard
-// output, which goes to a file (as the linkers' does), not a pipe.
+// runLoaded runs one program under the timer (timerSource: fork to
+// wait4, rusage) and returns the sample and the program's standard output,
+// which goes to a file (as the linkers' does), not a pipe.
 func runLoaded(run *LoaderRun, dir string, logFile *os.File) (Sample, string, error) {
 	if err := logFile.Truncate(0); err != nil {
 		return Sample{}, "", err
@@ -290,31 +327,28 @@ func runLoaded(run *LoaderRun, dir string, logFile *os.File) (Sample, string, er
 	if _, err := logFile.Seek(0, 0); err != nil {
 		return Sample{}, "", err
 	}
-	cmd := exec.Command(run.Argv[0], run.Argv[1:]...)
+	measured := filepath.Join(dir, "timer.out")
+	os.Remove(measured)
+	cmd := exec.Command(filepath.Join(dir, "timer"), append([]string{measured}, run.Argv...)...)
 	cmd.Dir = dir
 	cmd.Env = append(loaderEnv(), run.Env...)
 	cmd.Stdout = logFile
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return Sample{}, "", err
-	}
-	err := cmd.Wait()
-	wall := time.Since(start)
+	err := cmd.Run()
 	out, _ := os.ReadFile(logFile.Name())
 	if err != nil {
 		return Sample{}, "", fmt.Errorf("%v: %s", err, firstLines(stderr.String()+string(out), 5))
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return Sample{}, "", fmt.Errorf("no rusage for %s", run.Argv[0])
+	data, err := os.ReadFile(measured)
+	if err != nil {
+		return Sample{}, "", err
 	}
-	return Sample{
-		WallNs:   wall.Nanoseconds(),
-		CPUNs:    syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime),
-		MaxRSSKB: ru.Maxrss,
-	}, string(out), nil
+	var s Sample
+	if n, err := fmt.Sscan(string(data), &s.WallNs, &s.CPUNs, &s.MaxRSSKB); n != 3 {
+		return Sample{}, "", fmt.Errorf("timer wrote %q: %v", data, err)
+	}
+	return s, string(out), nil
 }
 
 // loaderEnv is the environment without anything that changes how a loader
@@ -361,7 +395,7 @@ func (lr *LoaderReport) writeMarkdown(b *strings.Builder) {
 	b.WriteString("\n## Loader\n\n")
 	fmt.Fprintf(b, "ldgo (`%s`) against glibc's `%s` (%s), %d measured runs after 1 warm-up round, loaders alternating round by round. ",
 		lr.Ldgo, lr.Ldso, lr.Glibc, lr.Runs)
-	b.WriteString("Medians of wall time (fork+exec to wait4), CPU time (user + system) and peak RSS (wait4 rusage).\n\n")
+	b.WriteString("Medians of wall time (fork to wait4), CPU time (user + system) and peak RSS (wait4 rusage), measured by a small static C parent: Go starts children with vfork semantics, and a child's ru_maxrss would then include the harness's own RSS.\n\n")
 	for _, c := range lr.Cases {
 		fmt.Fprintf(b, "- %s: %s\n", c.Name, c.Desc)
 	}
