@@ -395,7 +395,7 @@ func (lr *LoaderReport) writeMarkdown(b *strings.Builder) {
 	b.WriteString("\n## Loader\n\n")
 	fmt.Fprintf(b, "ldgo (`%s`) against glibc's `%s` (%s), %d measured runs after 1 warm-up round, loaders alternating round by round. ",
 		lr.Ldgo, lr.Ldso, lr.Glibc, lr.Runs)
-	b.WriteString("Medians of wall time (fork to wait4), CPU time (user + system) and peak RSS (wait4 rusage), measured by a small static C parent: Go starts children with vfork semantics, and a child's ru_maxrss would then include the harness's own RSS.\n\n")
+	b.WriteString("Medians of wall time (fork to wait4), CPU time (user + system) and peak RSS (wait4 rusage), measured by a small static C parent: Go starts children with vfork semantics, and a child's ru_maxrss would then include the harness's own RSS. † marks a median wall time over twice the CPU time: the run mostly waited for a CPU.\n\n")
 	for _, c := range lr.Cases {
 		fmt.Fprintf(b, "- %s: %s\n", c.Name, c.Desc)
 	}
@@ -422,7 +422,11 @@ func (lr *LoaderReport) writeMarkdown(b *strings.Builder) {
 					ratio = "**" + ratio + "**"
 				}
 			}
-			fmt.Fprintf(b, "| %s | %s | %.2f | %.2f | %.1f | %s | %s |\n", c.Name, r.Label, r.wallMs(), r.cpuMs(), r.rssMiB(), ratio, rss)
+			wall := fmt.Sprintf("%.2f", r.wallMs())
+			if r.wallMs() > 2*r.cpuMs() {
+				wall += " †"
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | %.2f | %.1f | %s | %s |\n", c.Name, r.Label, wall, r.cpuMs(), r.rssMiB(), ratio, rss)
 		}
 	}
 	for _, c := range lr.Cases {
