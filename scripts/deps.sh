@@ -5,7 +5,7 @@
 set -euo pipefail
 
 pkgs=(
-	gcc g++ clang binutils elfutils mold lld file gdb
+	gcc g++ clang binutils elfutils mold lld file gdb libc6-dbg
 	libsqlite3-dev zlib1g-dev libssl-dev liblua5.4-dev libzstd-dev
 	libpython3.11-dev libexpat1-dev libpython3.11-testsuite
 )

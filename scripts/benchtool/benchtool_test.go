@@ -25,7 +25,7 @@ func TestQuickZlib(t *testing.T) {
 	tools := buildGold(t)
 
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"-quick", "-workloads", "zlib-so", "-runs", "2", "-out", out, "-work", work, "-tools", tools}, &stdout, &stderr)
+	code := run([]string{"-quick", "-workloads", "zlib-so", "-loader=false", "-runs", "2", "-out", out, "-work", work, "-tools", tools}, &stdout, &stderr)
 	require.Equal(t, 0, code, "stderr:\n%s", stderr.String())
 
 	md, err := os.ReadFile(filepath.Join(out, "bench.md"))
@@ -144,4 +144,58 @@ func TestReportFailures(t *testing.T) {
 	requireXML(t, []byte(svg))
 	assert.Contains(t, svg, "✗<title>mold: link: exit status 1")
 	assert.Contains(t, svg, "↑20.0", "a bar past the axis is cut and labelled")
+}
+
+// TestLoaderQuick runs the loader group alone with 2 runs: ldgo (built by
+// build.sh) against glibc's ld.so on hello world (as a command and as
+// PT_INTERP), python3 -c pass and the lazy first-call program, and checks
+// the "## Loader" tables.
+func TestLoaderQuick(t *testing.T) {
+	work, out, tools := t.TempDir(), t.TempDir(), t.TempDir()
+	build := exec.Command("bash", filepath.Join(repoRoot(), "runtime", "ldgo", "build.sh"), filepath.Join(tools, "bin", "ldgo"))
+	outb, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", outb)
+
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"-loader-only", "-runs", "2", "-out", out, "-work", work, "-tools", tools}, &stdout, &stderr)
+	require.Equal(t, 0, code, "stderr:\n%s", stderr.String())
+	md := stdout.String()
+	assert.Contains(t, md, "## Loader")
+	assert.NotContains(t, md, "FAILED", "every loader runs every case:\n%s", md)
+	for _, c := range []string{"hello-cmd", "hello-interp", "python3", "lazy-2000"} {
+		assert.Contains(t, md, "| "+c+" | glibc ld.so | ", "%s row", c)
+		assert.Contains(t, md, "| "+c+" | ldgo | ", "%s row", c)
+	}
+	assert.Contains(t, md, "### Lazy first-call cost")
+	assert.Contains(t, md, "| lazy | ")
+	assert.Contains(t, md, "| LD_BIND_NOW=1 | ")
+
+	var rep Report
+	js, err := os.ReadFile(filepath.Join(out, "bench.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(js, &rep))
+	require.NotNil(t, rep.Loader)
+	assert.Empty(t, rep.Workloads, "no linker workloads with -loader-only")
+	require.Len(t, rep.Loader.Cases, 4)
+	for _, c := range rep.Loader.Cases {
+		for _, r := range c.Runs {
+			assert.Empty(t, r.Failed, "%s / %s", c.Name, r.Label)
+			assert.Len(t, r.Samples, 2, "%s / %s samples", c.Name, r.Label)
+			if c.Name == "lazy-2000" {
+				assert.Len(t, r.FirstCallNs, 2)
+				assert.Positive(t, r.FirstCallNs[0])
+				assert.Equal(t, "sum=3998000", r.Check, "the sum of 0..1999, twice")
+			}
+		}
+	}
+	// A hello world under glibc's ld.so touches about 1 MiB: a figure near
+	// the harness's own RSS means the child's ru_maxrss inherited it (a
+	// vfork-style start from Go) instead of coming from the timer.
+	hello := rep.Loader.Cases[0].Runs[0]
+	require.Equal(t, "glibc", hello.Key)
+	assert.Less(t, hello.Samples[0].MaxRSSKB, int64(3*1024), "hello world's peak RSS under glibc's ld.so")
+
+	svg, err := os.ReadFile(filepath.Join(out, "bench.svg"))
+	require.NoError(t, err)
+	requireXML(t, svg)
 }

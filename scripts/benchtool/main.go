@@ -26,6 +26,9 @@ type config struct {
 	runs, genN         int
 	quick, keep        bool
 	out, work, tools   string
+	// The loader group (loader.go): ldgo against glibc's ld.so.
+	loader, loaderOnly bool
+	loaderRuns         int
 }
 
 func main() {
@@ -64,6 +67,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	if rep.Loader != nil {
+		for _, c := range rep.Loader.Cases {
+			if c.Error != "" {
+				return 1
+			}
+		}
+	}
 	return 0
 }
 
@@ -88,6 +98,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	work := fs.String("work", filepath.Join(os.TempDir(), "gold-bench"), "cache for built workloads and scratch outputs")
 	tools := fs.String("tools", "", "directory made by scripts/install.sh (default: run it into the -work directory)")
 	keep := fs.Bool("keep", false, "keep each linker's last output in the -work directory")
+	loader := fs.Bool("loader", true, "after the linker workloads, time the loader group: ldgo against glibc's ld.so")
+	loaderOnly := fs.Bool("loader-only", false, "run only the loader group")
+	loaderRuns := fs.Int("loader-runs", 31, "measured runs per loader (default: 31, or -runs when that is given, 5 with -quick)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -96,18 +109,28 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["loader-runs"] && set["runs"] {
+		*loaderRuns = *runs
+	}
 	if *quick {
 		if !set["runs"] {
 			*runs = 5
+		}
+		if !set["loader-runs"] && !set["runs"] {
+			*loaderRuns = 5
 		}
 		if !set["n"] {
 			*genN = 200
 		}
 	}
-	if *runs < 1 || *genN < 8 {
-		return nil, fmt.Errorf("-runs must be at least 1 and -n at least 8")
+	if *runs < 1 || *genN < 8 || *loaderRuns < 1 {
+		return nil, fmt.Errorf("-runs and -loader-runs must be at least 1 and -n at least 8")
 	}
-	cfg := &config{runs: *runs, genN: *genN, quick: *quick, keep: *keep, out: *out, work: *work, tools: *tools}
+	cfg := &config{runs: *runs, genN: *genN, quick: *quick, keep: *keep, out: *out, work: *work, tools: *tools,
+		loader: *loader || *loaderOnly, loaderOnly: *loaderOnly, loaderRuns: *loaderRuns}
+	if cfg.loaderOnly {
+		return cfg, nil
+	}
 	var err error
 	if cfg.workloads, err = pickList("workload", *workloads, names); err != nil {
 		return nil, err
@@ -174,7 +197,10 @@ func bench(cfg *config, log func(string, ...any)) (*Report, error) {
 	}
 	defer unlock()
 
-	if slices.Contains(cfg.linkers, ours) && cfg.tools == "" {
+	if cfg.loaderOnly {
+		cfg.workloads, cfg.linkers = nil, nil
+	}
+	if (slices.Contains(cfg.linkers, ours) || cfg.loader) && cfg.tools == "" {
 		cfg.tools = filepath.Join(cfg.work, "tools")
 		log("building our tools into %s", cfg.tools)
 		cmd := exec.Command("bash", filepath.Join(repoRoot(), "scripts", "install.sh"), cfg.tools)
@@ -237,6 +263,11 @@ func bench(cfg *config, log func(string, ...any)) (*Report, error) {
 		}
 		log("%s: done in %s: %s", w.Name, time.Since(start).Round(time.Second), strings.Join(summary, ", "))
 	}
+	if cfg.loader {
+		if rep.Loader, err = benchLoaders(cfg, log); err != nil {
+			return nil, err
+		}
+	}
 	return rep, nil
 }
 
@@ -261,13 +292,14 @@ func lockWork(work string, log func(string, ...any)) (func(), error) {
 // because only numbers from the same run and machine are comparable.
 func newReport(cfg *config, linkers []*Linker) *Report {
 	rep := &Report{
-		Date:      time.Now().Format("2006-01-02 15:04"),
-		CPUs:      runtime.NumCPU(),
-		Runs:      cfg.runs,
-		GenN:      cfg.genN,
-		Quick:     cfg.quick,
-		Versions:  map[string]string{},
-		LoadStart: loadAvg(),
+		Date:       time.Now().Format("2006-01-02 15:04"),
+		CPUs:       runtime.NumCPU(),
+		Runs:       cfg.runs,
+		GenN:       cfg.genN,
+		Quick:      cfg.quick,
+		LoaderOnly: cfg.loaderOnly,
+		Versions:   map[string]string{},
+		LoadStart:  loadAvg(),
 	}
 	rep.Host, _ = os.Hostname()
 	var u syscall.Utsname

@@ -39,6 +39,9 @@ type Report struct {
 	Versions  map[string]string `json:"versions"`
 	Linkers   []string          `json:"linkers"` // labels, in column order
 	Workloads []*WorkloadResult `json:"workloads"`
+	// Loader is the loader group (ldgo against glibc's ld.so), if it ran.
+	Loader     *LoaderReport `json:"loader,omitempty"`
+	LoaderOnly bool          `json:"loader_only,omitempty"`
 }
 
 func median(samples []Sample, f func(Sample) int64) int64 {
@@ -107,6 +110,14 @@ func secs(s float64) string {
 // with the reason listed at the end.
 func (rep *Report) markdown() string {
 	var b strings.Builder
+	if rep.LoaderOnly {
+		fmt.Fprintf(&b, "# Loader benchmark\n\n%s · %s · %d CPUs · Linux %s · load average %s at the start, %s at the end\n",
+			rep.Date, rep.Host, rep.CPUs, rep.Kernel, rep.LoadStart, rep.LoadEnd)
+		if rep.Loader != nil {
+			rep.Loader.writeMarkdown(&b)
+		}
+		return b.String()
+	}
 	fmt.Fprintf(&b, "# Linker benchmark\n\n")
 	fmt.Fprintf(&b, "%s · %s · %d CPUs · Linux %s · %d measured runs after 1 warm-up round, linkers alternating round by round · generated workload N=%d",
 		rep.Date, rep.Host, rep.CPUs, rep.Kernel, rep.Runs, rep.GenN)
@@ -151,6 +162,9 @@ func (rep *Report) markdown() string {
 		for _, f := range failures {
 			fmt.Fprintf(&b, "- %s\n", strings.ReplaceAll(f, "|", "\\|"))
 		}
+	}
+	if rep.Loader != nil {
+		rep.Loader.writeMarkdown(&b)
 	}
 	return b.String()
 }
