@@ -88,3 +88,19 @@ func interpOf(t testing.TB, path string) string {
 	t.Fatalf("%s has no PT_INTERP", path)
 	return ""
 }
+
+// TestDlopenManualLinkedByGold: the dlopen(3) manual's example, linked by
+// gold with its default interpreter (ldgo), prints cos(2.0), lazily and with
+// LD_BIND_NOW=1, as the same program does under glibc's loader.
+func TestDlopenManualLinkedByGold(t *testing.T) {
+	t.Parallel()
+	ldgo := tool(t, "ldgo")
+	dir := t.TempDir()
+	gcc(t, dir, "-O2", "-c", src("dlopen", "cos.c"), "-o", "cos.o")
+	mustRun(t, runOpts{dir: dir, timeout: linkTimeout, env: []string{"GOLD_INTERP=" + ldgo}}, tool(t, "gold"), "-o", "cos", "cos.o")
+	require.Equal(t, ldgo, interpOf(t, filepath.Join(dir, "cos")))
+	for _, env := range [][]string{nil, {"LD_BIND_NOW=1"}} {
+		requireOutput(t, mustRun(t, runOpts{dir: dir, env: env}, "./cos"), "-0.416147\n", "")
+	}
+	requireOutput(t, mustRun(t, runOpts{dir: dir}, "/lib64/ld-linux-x86-64.so.2", "./cos"), "-0.416147\n", "")
+}
