@@ -17,19 +17,6 @@ import (
 // fails once a bug is fixed, so that the entry is removed and the case
 // guards the fix); the value says what happens instead.
 var knownBugs = map[string]string{
-	"ldgo-dynoor":         "internal error: invalid memory address (a fault), not a load error",
-	"ldgo-badprog-dynoor": "internal error: invalid memory address (a fault), not a load error",
-	"ldgo-strtab":         "internal error: invalid memory address (a fault), not a load error",
-	"ldgo-gnuhash":        "internal error: invalid memory address (a fault), not a load error",
-	"ldgo-verloop":        "internal error: invalid memory address (a fault), not a load error",
-	"ldgo-hashoor":        "ldgo (or the program it starts) dies of SIGSEGV with no message",
-	"ldgo-neededoor":      `reports ": cannot open shared object file" (an empty name) instead of the bad offset`,
-	"ldgo-phnum":          "a broken library found by the search is skipped silently: \"cannot open shared object file: No such file or directory\"",
-	"ldgo-phoff":          "as ldgo-phnum",
-	"ldgo-notelf":         "as ldgo-phnum",
-	"ldgo-empty":          "as ldgo-phnum",
-	"ldgo-phentsize":      "as ldgo-phnum",
-	"ldgo-etrel":          "as ldgo-phnum",
 }
 
 type malformedCase struct {
