@@ -16,8 +16,7 @@ import (
 // wrong today. Each is run and must STILL fail its expectation (the test
 // fails once a bug is fixed, so that the entry is removed and the case
 // guards the fix); the value says what happens instead.
-var knownBugs = map[string]string{
-}
+var knownBugs = map[string]string{}
 
 type malformedCase struct {
 	name, tool string

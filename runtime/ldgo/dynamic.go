@@ -16,6 +16,14 @@ func readDynamic(o *Object) error {
 			if p.Memsz == 0 {
 				continue
 			}
+			// The image is copied into every thread's block: it must be
+			// readable, no larger than the block, and the block and its
+			// alignment sane (glibc asserts the size relation later,
+			// when it allocates the first thread's TLS).
+			if p.Filesz > p.Memsz || p.Memsz > 1<<30 || p.Align > 1<<20 || p.Align&(p.Align-1) != 0 ||
+				p.Filesz > 0 && !o.inSegment(o.bias+uintptr(p.Vaddr), p.Filesz) {
+				return fmt.Errorf("invalid PT_TLS segment")
+			}
 			o.tlsImage = o.bias + uintptr(p.Vaddr)
 			o.tlsImageSize = uintptr(p.Filesz)
 			o.tlsBlockSize = uintptr(p.Memsz)
