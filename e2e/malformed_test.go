@@ -16,21 +16,7 @@ import (
 // wrong today. Each is run and must STILL fail its expectation (the test
 // fails once a bug is fixed, so that the entry is removed and the case
 // guards the fix); the value says what happens instead.
-var knownBugs = map[string]string{
-	"ldgo-dynoor":         "internal error: invalid memory address (a fault), not a load error",
-	"ldgo-badprog-dynoor": "internal error: invalid memory address (a fault), not a load error",
-	"ldgo-strtab":         "internal error: invalid memory address (a fault), not a load error",
-	"ldgo-gnuhash":        "internal error: invalid memory address (a fault), not a load error",
-	"ldgo-verloop":        "internal error: invalid memory address (a fault), not a load error",
-	"ldgo-hashoor":        "ldgo (or the program it starts) dies of SIGSEGV with no message",
-	"ldgo-neededoor":      `reports ": cannot open shared object file" (an empty name) instead of the bad offset`,
-	"ldgo-phnum":          "a broken library found by the search is skipped silently: \"cannot open shared object file: No such file or directory\"",
-	"ldgo-phoff":          "as ldgo-phnum",
-	"ldgo-notelf":         "as ldgo-phnum",
-	"ldgo-empty":          "as ldgo-phnum",
-	"ldgo-phentsize":      "as ldgo-phnum",
-	"ldgo-etrel":          "as ldgo-phnum",
-}
+var knownBugs = map[string]string{}
 
 type malformedCase struct {
 	name, tool string

@@ -33,12 +33,13 @@ var setuidSources = map[string]string{
 // 2.36) that the test sets: its ld.so unsets them for AT_SECURE programs, so
 // that neither the program's libc nor a child it starts (after setuid(0),
 // no longer AT_SECURE) sees them.
-const unsafeEnvList = `"LD_PRELOAD", "LD_LIBRARY_PATH", "LD_DEBUG_OUTPUT", "LD_AUDIT", "GCONV_PATH", "TMPDIR", "LOCPATH", "NLSPATH"`
+const unsafeEnvList = `"LD_PRELOAD", "LD_LIBRARY_PATH", "LD_DEBUG_OUTPUT", "LD_AUDIT", "GCONV_PATH", "TMPDIR", "LOCPATH", "NLSPATH", "MALLOC_TRACE", "TZDIR", "LD_ORIGIN_PATH", "RES_OPTIONS"`
 
 // TestSetuidIgnoresEnvironment: a setuid-root program linked by gold with
 // ldgo as its interpreter, run by nobody, ignores LD_PRELOAD entries with a
 // slash, LD_LIBRARY_PATH, a preload found only through LD_LIBRARY_PATH and
-// LDGO_DEBUG_OUTPUT, as glibc's loader does for the same program. The same
+// LDGO_DEBUG_OUTPUT, and unsets glibc's unsecure variables, as glibc's loader
+// does for the same program. The same
 // program without the setuid bit does load the evil objects (so the test
 // would notice if the environment did not reach the program at all).
 func TestSetuidIgnoresEnvironment(t *testing.T) {
@@ -97,7 +98,8 @@ func TestSetuidIgnoresEnvironment(t *testing.T) {
 	// themselves); sh sets them for the program alone.
 	hostile := "LD_PRELOAD='./evil.so libevilpre.so' LD_LIBRARY_PATH=./evil-dir " +
 		"LDGO_DEBUG=libs LDGO_DEBUG_OUTPUT=" + filepath.Join(dir, "debug-out") + " " +
-		"LD_DEBUG_OUTPUT=/tmp/x LD_AUDIT=./evil.so GCONV_PATH=./evil-dir TMPDIR=./evil-dir LOCPATH=./evil-dir NLSPATH=./evil-dir "
+		"LD_DEBUG_OUTPUT=/tmp/x LD_AUDIT=./evil.so GCONV_PATH=./evil-dir TMPDIR=./evil-dir LOCPATH=./evil-dir NLSPATH=./evil-dir " +
+		"MALLOC_TRACE=./evil-dir/trace TZDIR=./evil-dir LD_ORIGIN_PATH=./evil-dir RES_OPTIONS=debug "
 	asNobody := func(prog string) result {
 		return run(t, runOpts{dir: dir}, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
 			"sh", "-c", hostile+"exec ./"+prog)
@@ -129,31 +131,10 @@ func TestSetuidIgnoresEnvironment(t *testing.T) {
 			}
 			require.NotContains(t, r.stdout+r.stderr, "EVIL", "a setuid program loaded an object the environment named:\n%s", r)
 			require.True(t, r.ok(), "%s", r)
-			if p != "prog-ldgo" {
-				require.Equal(t, want, r.stdout, "%s", r)
-				require.Empty(t, debugFiles())
-				return
-			}
-			// Known bug: ldgo leaves glibc's unsecure variables in the
-			// environment of an AT_SECURE program. Must keep failing until
-			// fixed; then compare with want as for glibc.
-			head, left, _ := strings.Cut(r.stdout, "unsafe variables left:")
-			require.Equal(t, "uid=65534 euid=0\nhello from the real library\n", head, "%s", r)
-			if left == "\n" {
-				t.Errorf("known bug fixed: ldgo now unsets the unsecure variables; compare the whole stdout with want")
-			} else {
-				t.Logf("known bug, still present: the setuid program still sees%s", strings.TrimSuffix(left, "\n"))
-			}
-			// Known bug: ldgo opens LDGO_DEBUG_OUTPUT.PID as root even in
-			// secure mode (glibc ignores LD_DEBUG_OUTPUT there). This must
-			// keep failing until it is fixed; then drop the branch.
-			files := debugFiles()
-			removeDebugFiles()
-			if len(files) == 0 {
-				t.Errorf("known bug fixed: LDGO_DEBUG_OUTPUT is now ignored in secure mode; make the check strict (require.Empty)")
-			} else {
-				t.Logf("known bug, still present: a setuid program under ldgo created %v (LDGO_DEBUG_OUTPUT honoured in secure mode)", files)
-			}
+			// Both loaders unset glibc's unsecure variables (ldgo also its
+			// own LDGO_DEBUG*) and ignore LD_DEBUG_OUTPUT/LDGO_DEBUG_OUTPUT.
+			require.Equal(t, want, r.stdout, "%s", r)
+			require.Empty(t, debugFiles(), "a setuid program created a debug output file the environment named")
 		})
 	}
 }

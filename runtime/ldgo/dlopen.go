@@ -488,7 +488,7 @@ func (l *loader) dladdr(addr, info, extra, flags uintptr) uintptr {
 		for i := uintptr(1); i < n; i++ {
 			s := o.symtab + i*symSize
 			v := o.bias + uintptr(get64(s+symValue))
-			if get16(s+symShndx) == 0 || get64(s+symValue) == 0 || v > addr {
+			if get16(s+symShndx) == 0 || get64(s+symValue) == 0 || v > addr || uintptr(get32(s+symName)) >= o.strsz {
 				continue
 			}
 			size := uintptr(get64(s + symSizeF))
@@ -554,30 +554,9 @@ func (l *loader) dlinfo(handle, request, arg, tp uintptr) (uintptr, error) {
 	return 0, nil
 }
 
-// symbolCount is the number of dynamic symbols (from the hash tables).
-func (o *Object) symbolCount() uintptr {
-	if o.sysvHash != 0 {
-		return uintptr(get32(o.sysvHash + 4))
-	}
-	h := o.gnuHash
-	if h == 0 {
-		return 0
-	}
-	nbuckets, symoffset, bloomSize := get32(h), get32(h+4), get32(h+8)
-	buckets := h + 16 + uintptr(bloomSize)*8
-	chain := buckets + uintptr(nbuckets)*4
-	last := uint32(0)
-	for i := uint32(0); i < nbuckets; i++ {
-		last = max(last, get32(buckets+uintptr(i)*4))
-	}
-	if last < symoffset {
-		return uintptr(symoffset)
-	}
-	for get32(chain+uintptr(last-symoffset)*4)&1 == 0 {
-		last++
-	}
-	return uintptr(last) + 1
-}
+// symbolCount is the number of dynamic symbols (from the hash tables,
+// checked by checkTables).
+func (o *Object) symbolCount() uintptr { return o.hashSyms }
 
 // elfHash is the ELF (SysV) hash that version entries carry.
 func elfHash(s string) uint32 { return dynsym.SysVHash(s) }

@@ -17,6 +17,7 @@ import (
 // lazyObject is what lazyBind needs about one object.
 type lazyObject struct {
 	bias, symtab, strtab, versym, jmprel, jmprelSize uintptr
+	strsz, nsyms                                     uintptr // checked by checkTables
 	gnuHash, sysvHash                                uintptr
 	versions                                         []lazyVersion // by version index
 	path                                             uintptr       // C string, for LDGO_DEBUG
@@ -124,7 +125,7 @@ func addLazyObject(o *Object, global bool) int {
 		buf = append([]byte(o.path), 0)
 		path = uintptr(unsafe.Pointer(&buf[0]))
 	}
-	lo := lazyObject{bias: o.bias, symtab: o.symtab, strtab: o.strtab, versym: o.versym,
+	lo := lazyObject{bias: o.bias, symtab: o.symtab, strtab: o.strtab, versym: o.versym, strsz: o.strsz, nsyms: o.nsyms,
 		gnuHash: o.gnuHash, sysvHash: o.sysvHash, path: path, isMain: o.isMain, dlopened: dlopened}
 	if v, ok := o.dynVal(elf.DT_JMPREL); ok {
 		lo.jmprel, lo.jmprelSize = o.bias+uintptr(v), uintptr(o.dyn[elf.DT_PLTRELSZ])
@@ -513,7 +514,8 @@ func (o *lazyObject) lookupC(name uintptr, h1 uint32, verHash uint32, verName ui
 		}
 		buckets := sh + 8
 		chains := buckets + uintptr(nbucket)*4
-		for i := get32(buckets + uintptr(sysvHashC(name)%nbucket)*4); i != 0; i = get32(chains + uintptr(i)*4) {
+		i := get32(buckets + uintptr(sysvHashC(name)%nbucket)*4)
+		for n := uintptr(0); i != 0 && n < o.nsyms; i, n = get32(chains+uintptr(i)*4), n+1 {
 			if o.matchC(i, name, verHash, verName, verHidden, &versioned, &nversioned) {
 				return o.symtab + uintptr(i)*symSize
 			}
@@ -543,7 +545,7 @@ func (o *lazyObject) matchC(idx uint32, name uintptr, verHash uint32, verName ui
 	default:
 		return false
 	}
-	if !cstrEqual(o.strtab+uintptr(get32(s+symName)), name) {
+	if off := uintptr(get32(s + symName)); off >= o.strsz || !cstrEqual(o.strtab+off, name) {
 		return false
 	}
 	if o.versym == 0 {

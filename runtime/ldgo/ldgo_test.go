@@ -228,7 +228,7 @@ func TestLoadErrors(t *testing.T) {
 	os.Mkdir(trunc, 0o755)
 	os.WriteFile(filepath.Join(trunc, "libfoo.so.tmp"), lib[:len(lib)/2], 0o644)
 	got = run(t, []string{"LD_LIBRARY_PATH=" + trunc}, ldgoPath, prog)
-	if got.code != 127 || !strings.Contains(got.stderr, "error while loading shared libraries: "+filepath.Join(trunc, "libfoo.so.tmp")+": file too short") {
+	if got.code != 127 || !strings.Contains(got.stderr, "error while loading shared libraries: libfoo.so.tmp: file too short") {
 		t.Errorf("truncated library: exit %d, stderr %q", got.code, got.stderr)
 	}
 	// A 32-bit library earlier in the path is skipped, as glibc does.

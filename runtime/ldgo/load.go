@@ -51,7 +51,7 @@ func (l *loader) startSearch(prog *Object, direct bool, originPath string) {
 func (l *loader) loadProgram(path string) (*Object, error) {
 	o, err := l.mapPath(path, path)
 	if err != nil {
-		return nil, &loadError{name: path, err: err}
+		return nil, &loadError{name: path, err: unwrapMapError(err)}
 	}
 	o.isMain = true
 	if o.etype == elf.ET_DYN && o.entry == o.bias {
@@ -118,12 +118,34 @@ func (l *loader) mapPath(name, path string) (*Object, error) {
 	}
 	o := &Object{name: name, path: path, dev: st.Dev, ino: st.Ino}
 	if err := mapFile(o, f, hdr, phdrs); err != nil {
-		return nil, err
+		return nil, mapError{err}
 	}
 	if err := readDynamic(o); err != nil {
-		return nil, err
+		return nil, mapError{err}
 	}
 	return o, nil
+}
+
+// mapError is a failure after the file's headers were accepted (glibc's
+// _dl_map_object_from_fd, whose messages name the object as it was asked
+// for — the DT_NEEDED or dlopen name — where open_verify's name the file).
+type mapError struct{ err error }
+
+func (e mapError) Error() string { return e.err.Error() }
+
+func unwrapMapError(err error) error {
+	if me, ok := err.(mapError); ok {
+		return me.err
+	}
+	return err
+}
+
+// loadErrorFor is the loadError for a failed mapPath(name, path).
+func loadErrorFor(name, path string, err error) *loadError {
+	if me, ok := err.(mapError); ok {
+		return &loadError{name: name, err: me.err}
+	}
+	return &loadError{name: path, err: err}
 }
 
 // loadDependencies loads DT_NEEDED breadth-first from the program.
@@ -176,7 +198,7 @@ func (l *loader) loadLibrary(name string, req *Object) (*Object, error) {
 	}
 	o, err := l.mapPath(name, path)
 	if err != nil {
-		return nil, &loadError{name: path, err: err}
+		return nil, loadErrorFor(name, path, err)
 	}
 	if o.isMain || containsObj(l.objs, o) {
 		l.byName[name] = o

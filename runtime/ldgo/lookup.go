@@ -80,7 +80,7 @@ func (o *Object) matchSym(idx uint32, ref *symRef, class int, versioned *uintptr
 	default:
 		return false
 	}
-	if !nameEquals(o.strtab+uintptr(get32(s+symName)), ref.name) {
+	if off := uintptr(get32(s + symName)); off >= o.strsz || !nameEquals(o.strtab+off, ref.name) {
 		return false
 	}
 	if o.versym == 0 {
@@ -157,7 +157,10 @@ func (o *Object) lookupIn(ref *symRef, class int) uintptr {
 		}
 		buckets := o.sysvHash + 8
 		chains := buckets + uintptr(nbucket)*4
-		for i := get32(buckets + uintptr(dynsym.SysVHash(ref.name)%nbucket)*4); i != 0; i = get32(chains + uintptr(i)*4) {
+		// checkTables keeps every index below nchain; a loop in a chain
+		// ends after nchain steps.
+		i := get32(buckets + uintptr(dynsym.SysVHash(ref.name)%nbucket)*4)
+		for n := uintptr(0); i != 0 && n < o.nsyms; i, n = get32(chains+uintptr(i)*4), n+1 {
 			if o.matchSym(i, ref, class, &versioned, &nversioned) {
 				return o.symtab + uintptr(i)*symSize
 			}
@@ -183,10 +186,13 @@ func lookup(scope []*Object, ref *symRef, class int, skip *Object) symDef {
 	return symDef{}
 }
 
-// symRefOf builds the reference for symbol idx of o.
+// symRefOf builds the reference for symbol idx of o (idx below o.nsyms).
 func (o *Object) symRefOf(idx uint32) symRef {
 	s := o.symtab + uintptr(idx)*symSize
-	name := cstring(o.strtab + uintptr(get32(s+symName)))
+	name := ""
+	if off := uintptr(get32(s + symName)); off < o.strsz {
+		name = cstring(o.strtab + off)
+	}
 	ref := symRef{name: name, gnuHash: dynsym.GNUHash(name)}
 	if o.versym != 0 {
 		ndx := int(get16(o.versym+uintptr(idx)*2) & 0x7fff)

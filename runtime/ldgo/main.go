@@ -44,12 +44,22 @@ func main() {
 		v, _ := ps.env(name)
 		return v
 	}
-	debugSpec := env("LDGO_DEBUG")
-	debugLog := newDebugLog(debugSpec, env("LDGO_DEBUG_OUTPUT"))
+	debugSpec, debugOutput := env("LDGO_DEBUG"), env("LDGO_DEBUG_OUTPUT")
 	libraryPath := env("LD_LIBRARY_PATH")
+	preloadEnv := env("LD_PRELOAD")
+	originPath := env("LD_ORIGIN_PATH")
+	cachePath := env("LDGO_CACHE")
 	if secure {
-		libraryPath = ""
+		// As glibc's ld.so for an AT_SECURE program: no library path,
+		// no $ORIGIN override, no other cache, debug output only on
+		// stderr and only with /etc/suid-debug; LD_PRELOAD names
+		// without a slash still count (loadPreloads).
+		libraryPath, originPath, cachePath, debugOutput = "", "", "", ""
+		if !suidDebug() {
+			debugSpec = ""
+		}
 	}
+	debugLog := newDebugLog(debugSpec, debugOutput)
 	bindNow := env("LD_BIND_NOW") != ""
 	lazyBindNot = env("LD_BIND_NOT") != ""
 	if env("LDGO_TEST_CLOBBER_VECTORS") != "" {
@@ -71,9 +81,7 @@ func main() {
 	}
 	sc := searchConfig{libraryPath: libraryPath, libraryPathOption: opts.libraryPath != nil,
 		secure: secure, inhibitCache: opts.inhibitCache, platform: cstring(ps.aux[atPlatform])}
-	if !secure {
-		sc.cachePath = env("LDGO_CACHE")
-	}
+	sc.cachePath = cachePath
 	l := newLoader(ps, nil, debugLog)
 	var prog *Object
 	var err error
@@ -100,16 +108,18 @@ func main() {
 			exitWithError(err)
 		}
 	}
+	if secure {
+		// Read what was needed above; now hide the rest from the
+		// program and from what it starts (after the argv shuffle of
+		// skipArgs, which copies envp up to its first NULL).
+		ps.secureEnvironment()
+	}
 	l.searchEnv = newSearchEnv(sc, debugLog)
 	if direct && opts.list {
 		l.listing, l.missing = true, map[string]bool{}
 	}
-	originPath := ""
-	if !secure {
-		originPath = env("LD_ORIGIN_PATH")
-	}
 	l.startSearch(prog, direct, originPath)
-	preload := splitPreload(env("LD_PRELOAD"))
+	preload := splitPreload(preloadEnv)
 	preload = append(preload, opts.preload...)
 	l.loadPreloads(preload, secure)
 	if direct && !hasInterp(prog) {

@@ -76,10 +76,18 @@ func readHeaders(f *os.File) (elf.Header64, []elf.Prog64, error) {
 // page cache, and the part of memsz past filesz is zero.
 func mapFile(o *Object, f *os.File, hdr elf.Header64, phdrs []elf.Prog64) error {
 	var lo, hi uintptr = ^uintptr(0), 0
+	var prevEnd uint64
 	for _, p := range phdrs {
 		if elf.ProgType(p.Type) != elf.PT_LOAD || p.Memsz == 0 {
 			continue
 		}
+		// PT_LOAD entries ascend by p_vaddr (glibc maps the span from
+		// the first to the last one and fails on any other order) and
+		// do not wrap around.
+		if p.Vaddr < prevEnd || p.Vaddr+p.Memsz < p.Vaddr {
+			return fmt.Errorf("failed to map segment from shared object")
+		}
+		prevEnd = p.Vaddr + p.Memsz
 		lo = min(lo, pageDown(uintptr(p.Vaddr)))
 		hi = max(hi, pageUp(uintptr(p.Vaddr+p.Memsz)))
 	}

@@ -45,6 +45,8 @@ type Object struct {
 	symtab   uintptr
 	strtab   uintptr
 	strsz    uintptr
+	nsyms    uintptr // bound on symbol indices: DT_HASH's nchain, else what the segments hold (checkTables)
+	hashSyms uintptr // symbols the hash tables cover (for dladdr)
 	gnuHash  uintptr
 	sysvHash uintptr
 	versym   uintptr

@@ -130,6 +130,16 @@ func (r *relocator) relocate(o *Object, deferIRelative bool) (irel []uintptr, er
 		if o.dyn[elf.DT_PLTREL] != uint64(elf.DT_RELA) {
 			return nil, fmt.Errorf("DT_PLTREL is not DT_RELA")
 		}
+		if o.lazy {
+			// glibc's elf_machine_lazy_rel takes only these in DT_JMPREL.
+			for p, end := o.bias+uintptr(v), o.bias+uintptr(v)+uintptr(o.dyn[elf.DT_PLTRELSZ]); p+24 <= end; p += 24 {
+				switch t := elf.R_X86_64(get64(p+8) & 0xffffffff); t {
+				case elf.R_X86_64_JMP_SLOT, elf.R_X86_64_IRELATIVE, elf.R_X86_64_TLSDESC:
+				default:
+					return nil, fmt.Errorf("unexpected PLT reloc type 0x%02x", uint32(t))
+				}
+			}
+		}
 		if irel, err = r.applyRela(o, o.bias+uintptr(v), uintptr(o.dyn[elf.DT_PLTRELSZ]), irel); err != nil {
 			return nil, err
 		}
@@ -161,7 +171,7 @@ func applyRELR(o *Object, table, size uintptr) {
 		e := uintptr(get64(p))
 		if e&1 == 0 {
 			where = o.bias + e
-			if !o.inSpan(where, 8) {
+			if !o.relocTarget(where, 8) {
 				return
 			}
 			putPtr(where, getPtr(where)+o.bias)
@@ -172,7 +182,7 @@ func applyRELR(o *Object, table, size uintptr) {
 			e >>= 1
 			if e&1 != 0 {
 				a := where + i*8
-				if !o.inSpan(a, 8) {
+				if !o.relocTarget(a, 8) {
 					return
 				}
 				putPtr(a, getPtr(a)+o.bias)
@@ -191,10 +201,16 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([
 		typ := elf.R_X86_64(info & 0xffffffff)
 		idx := uint32(info >> 32)
 		where := o.bias + offset
-		if typ != elf.R_X86_64_NONE && !o.inSpan(where, 16) {
+		if typ != elf.R_X86_64_NONE && !o.relocTarget(where, relocWidth(typ)) {
 			// A corrupt file: glibc would write there and crash; the
 			// loader's own memory must not be touched.
-			return irel, fmt.Errorf("relocation at 0x%x outside the object", offset)
+			return irel, fmt.Errorf("relocation at 0x%x outside the object's writable segments", offset)
+		}
+		if idx != 0 && uintptr(idx) >= o.nsyms && typ != elf.R_X86_64_NONE {
+			return irel, fmt.Errorf("relocation at 0x%x refers to symbol %d of %d", offset, idx, o.nsyms)
+		}
+		if idx != 0 && uintptr(get32(o.symtab+uintptr(idx)*symSize+symName)) >= o.strsz {
+			return irel, fmt.Errorf("relocation at 0x%x refers to a symbol whose name is outside DT_STRTAB", offset)
 		}
 		switch typ {
 		case elf.R_X86_64_NONE:
@@ -258,6 +274,9 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([
 		case elf.R_X86_64_COPY:
 			if res.def.found() {
 				n := min(res.def.size(), get64(o.symtab+uintptr(idx)*symSize+symSizeF))
+				if !o.relocTarget(where, uintptr(n)) || !res.def.obj.inSegment(res.value, n) {
+					return irel, fmt.Errorf("copy relocation at 0x%x of %d bytes outside the objects' segments", offset, n)
+				}
 				copy(bytesAt(where, int(n)), bytesAt(res.value, int(n)))
 			}
 		case elf.R_X86_64_DTPMOD64:
@@ -326,6 +345,36 @@ func (o *Object) protectRELRO() {
 	if end > start {
 		unix.Mprotect(bytesAt(start, int(end-start)), unix.PROT_READ)
 	}
+}
+
+// relocTarget reports whether the n bytes at addr lie in one segment the
+// relocations may write: a PF_W one, or any while text relocations have
+// made them all writable.
+func (o *Object) relocTarget(addr, n uintptr) bool {
+	textrel := o.hasDyn[elf.DT_TEXTREL] || o.flags&uint64(elf.DF_TEXTREL) != 0
+	for _, p := range o.phdrs {
+		if elf.ProgType(p.Type) != elf.PT_LOAD || p.Memsz == 0 || !textrel && elf.ProgFlag(p.Flags)&elf.PF_W == 0 {
+			continue
+		}
+		start := o.bias + uintptr(p.Vaddr)
+		end := start + uintptr(p.Memsz)
+		if end > start && addr >= start && addr < end && n <= end-addr {
+			return true
+		}
+	}
+	return false
+}
+
+// relocWidth is how many bytes a relocation of type typ writes (TLSDESC:
+// two words).
+func relocWidth(typ elf.R_X86_64) uintptr {
+	switch typ {
+	case elf.R_X86_64_PC32, elf.R_X86_64_32, elf.R_X86_64_32S, elf.R_X86_64_SIZE32:
+		return 4
+	case elf.R_X86_64_TLSDESC:
+		return 16
+	}
+	return 8
 }
 
 // inSpan reports whether n bytes at addr lie inside the object's mapped

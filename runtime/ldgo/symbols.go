@@ -39,7 +39,7 @@ func (o *Object) scanSymbol(name string) uintptr {
 		h2 := get32(chain + uintptr(i-symoffset)*4)
 		s := o.symtab + uintptr(i)*symSize
 		if h1|1 == h2|1 && get16(s+symShndx) != 0 && get16(o.versym+uintptr(i)*2)&0x8000 == 0 &&
-			nameEquals(o.strtab+uintptr(get32(s+symName)), name) {
+			uintptr(get32(s+symName)) < o.strsz && nameEquals(o.strtab+uintptr(get32(s+symName)), name) {
 			return s
 		}
 		if h2&1 != 0 {

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// corruptLib is a small library with versioned symbols (verdef), a needed
+// version (verneed on libc), TLS, a constructor, data relocations and PLT
+// calls, so that its first 4 KiB hold every table the loader reads.
+const corruptLib = `#include <stdio.h>
+#include <string.h>
+__thread int tcount = 3;
+static int inits;
+__attribute__((constructor)) static void init(void) { inits++; }
+const char *names[] = { "one", "two", "three" };
+int lib_fn(int x) { return x + 1 + inits - 1; }
+int lib_fn2(const char *s) { tcount++; return (int)strlen(s) + tcount; }
+void lib_say(void) { printf("%s %s\n", names[0], names[2]); }
+`
+
+const corruptProg = `#include <stdio.h>
+int lib_fn(int); int lib_fn2(const char *); void lib_say(void);
+int main(void) { lib_say(); printf("ok %d %d\n", lib_fn(41), lib_fn2("abc")); return 0; }
+`
+
+// TestCorruptLibraries flips random bytes in the first 4 KiB of a small
+// library (fixed seed, 200 variants: headers, notes, hash tables, dynsym,
+// dynstr, version tables, relocations) and runs a program that needs it.
+// ldgo must never print an internal error or a Go stack: it exits 127 with
+// one loader message, or runs the program to completion (its output may
+// differ: a flipped symbol value or string), or ends as it does under
+// glibc's ld.so, a signal only where glibc's run dies of one too.
+func TestCorruptLibraries(t *testing.T) {
+	dir := t.TempDir()
+	buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	orig, err := os.ReadFile(filepath.Join(dir, "libcor.so"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := runBounded(t, []string{"LD_LIBRARY_PATH=" + dir}, ldgoPath, prog)
+	if good.code != 0 || good.stdout != "one three\nok 42 7\n" {
+		t.Fatalf("the intact library does not work: %+v", good)
+	}
+	// LDGO_TEST_CORRUPT=N,SEED runs N variants from another seed (to
+	// look for more).
+	variants, seed := 200, uint64(7)
+	if v := os.Getenv("LDGO_TEST_CORRUPT"); v != "" {
+		fmt.Sscanf(v, "%d,%d", &variants, &seed)
+	}
+	rng := rand.New(rand.NewPCG(seed, 2024))
+	var loadErrors, normal, likeGlibc int
+	var failures []string
+	for v := 0; v < variants; v++ {
+		b := bytes.Clone(orig)
+		flips := 1 + rng.IntN(4)
+		var where []string
+		for i := 0; i < flips; i++ {
+			off := rng.IntN(min(4096, len(b)))
+			x := byte(1 + rng.IntN(255))
+			b[off] ^= x
+			where = append(where, fmt.Sprintf("0x%x^0x%02x", off, x))
+		}
+		vdir := filepath.Join(dir, fmt.Sprintf("v%03d", v))
+		if err := os.Mkdir(vdir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(vdir, "libcor.so"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		env := []string{"LD_LIBRARY_PATH=" + vdir}
+		got := runBounded(t, env, ldgoPath, prog)
+		all := got.stdout + got.stderr
+		desc := fmt.Sprintf("variant %d (%s): exit %d, stdout %q, stderr %q", v, strings.Join(where, " "), got.code, clip(got.stdout), clip(got.stderr))
+		switch {
+		case strings.Contains(all, "internal error") || strings.Contains(all, "goroutine ") || strings.Contains(all, "panic:"):
+			failures = append(failures, desc)
+		case got.code == 127 && strings.Count(got.stderr, "\n") == 1 &&
+			(strings.Contains(got.stderr, ": error while loading shared libraries: ") || strings.Contains(got.stderr, ": symbol lookup error: ")):
+			loadErrors++
+		case got.code == good.code && got.stdout == good.stdout && got.stderr == "":
+			normal++
+		default:
+			want := runBounded(t, env, glibcLdso, prog)
+			if got.code == want.code && got.stdout == want.stdout || got.code == 0 && got.stderr == "" ||
+				got.code == -1 && want.code == -1 {
+				likeGlibc++
+				continue
+			}
+			failures = append(failures, fmt.Sprintf("%s; glibc's ld.so: exit %d, stdout %q, stderr %q", desc, want.code, clip(want.stdout), clip(want.stderr)))
+		}
+		os.RemoveAll(vdir)
+	}
+	t.Logf("%d corrupt libraries: %d load errors, %d ran normally, %d otherwise (completed, or as under glibc's ld.so), %d failures",
+		variants, loadErrors, normal, likeGlibc, len(failures))
+	for _, f := range failures {
+		t.Error(f)
+	}
+}
+
+func writeMap(t *testing.T, dir string) string {
+	p := filepath.Join(dir, "cor.map")
+	if err := os.WriteFile(p, []byte("COR_1 { global: lib_fn; local: *; };\nCOR_2 { global: lib_fn2; lib_say; names; tcount; } COR_1;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// runBounded runs argv with a 10 s timeout; a signal gives code -1 and a
+// timeout code -2 (both reported by the caller, not fatal here).
+func runBounded(t *testing.T, env []string, argv ...string) runResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		code = -2
+		stderr.WriteString("(timed out)")
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("%q: %v", argv, err)
+	}
+	return runResult{stdout.String(), stderr.String(), code}
+}
