@@ -105,14 +105,10 @@ func (ctx *Context) printTimeReport() {
 	fmt.Fprintf(os.Stderr, "%10.3fms        total\n", float64(total.Microseconds())/1000)
 }
 
-// resolveSymbols finishes resolution once every input is read.
+// resolveSymbols finishes resolution once every input is read: the
+// surviving common symbols get their space.
 func (ctx *Context) resolveSymbols() error {
 	ctx.allocateCommons()
-	for _, s := range ctx.symbolOrder {
-		if s.Sec != nil && s.Sec.Type == 0 {
-			continue
-		}
-	}
 	return ctx.checkpoint()
 }
 

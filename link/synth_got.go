@@ -256,7 +256,7 @@ func (p *pltSection) write(ctx *Context, buf []byte) {
 		// jmpq *slot(%rip); pushq $index; jmpq PLT0
 		copy(e, []byte{0xff, 0x25, 0, 0, 0, 0, 0x68, 0, 0, 0, 0, 0xe9, 0, 0, 0, 0})
 		le.PutUint32(e[2:], uint32(ctx.gotPlt.slotAddr(i)-(ent+6)))
-		le.PutUint32(e[7:], uint32(ctx.relaPlt.indexOf(i)))
+		le.PutUint32(e[7:], uint32(i)) // .rela.plt is in PLT order
 		le.PutUint32(e[12:], uint32(p.Addr-(ent+16)))
 	}
 }

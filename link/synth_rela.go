@@ -111,8 +111,6 @@ func (r *relaPltSection) addExtra(addr uint64, typ elf.R_X86_64, s *Symbol, adde
 	r.mu.Unlock()
 }
 
-func (r *relaPltSection) indexOf(pltIdx int) int { return pltIdx }
-
 func (r *relaPltSection) updateSize(ctx *Context) {
 	if len(r.plt) != len(ctx.plt.syms) {
 		r.plt = make([]dynReloc, len(ctx.plt.syms))
