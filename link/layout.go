@@ -213,6 +213,20 @@ func segmentClass(h *chunkHeader) elf.ProgFlag {
 	return f
 }
 
+// loadFlags reports whether a chunk is loaded (allocated sections, and the
+// ELF and program headers, which the first PT_LOAD maps) and with which
+// permissions.
+func (ctx *Context) loadFlags(c chunk) (elf.ProgFlag, bool) {
+	h := c.header()
+	switch {
+	case h.isAlloc():
+		return segmentClass(h), true
+	case c == chunk(ctx.ehdr) || c == chunk(ctx.phdrs):
+		return elf.PF_R, true
+	}
+	return 0, false
+}
+
 // planSegments decides the program headers; addresses come later.
 func (ctx *Context) planSegments() {
 	cfg := ctx.Cfg
@@ -228,13 +242,9 @@ func (ctx *Context) planSegments() {
 	}
 	var load *segment
 	for _, c := range ctx.chunks {
-		h := c.header()
-		if !h.isAlloc() && c != chunk(ctx.ehdr) && c != chunk(ctx.phdrs) {
+		f, loadable := ctx.loadFlags(c)
+		if !loadable {
 			continue
-		}
-		f := elf.PF_R
-		if h.isAlloc() {
-			f = segmentClass(h)
 		}
 		if load == nil || load.flags != f {
 			load = add(elf.PT_LOAD, f, pageSize)
@@ -307,14 +317,11 @@ func (ctx *Context) assignAddresses() {
 	first := true
 	inRelro := false
 	for _, c := range ctx.chunks {
-		h := c.header()
-		if !h.isAlloc() && c != chunk(ctx.ehdr) && c != chunk(ctx.phdrs) {
+		f, loadable := ctx.loadFlags(c)
+		if !loadable {
 			continue
 		}
-		f := elf.PF_R
-		if h.isAlloc() {
-			f = segmentClass(h)
-		}
+		h := c.header()
 		relro := ctx.isRelro(c)
 		if !first && (f != prevFlags || inRelro && !relro) {
 			off = align(off, pageSize)

@@ -104,21 +104,8 @@ func (ctx *Context) libraryDefining(name string) string {
 				continue
 			}
 			seen[dep] = true
-			for _, dir := range append(append([]string{}, ctx.Cfg.LibraryPaths...), defaultLibDirs...) {
-				data, err := ctx.mapFile(dir + "/" + dep)
-				if err != nil {
-					continue
-				}
-				dso, err := parseShared(dep, data)
-				if err != nil {
-					break
-				}
-				for _, ss := range dso.Syms {
-					if !ss.Undef && ss.Name == name {
-						return dep
-					}
-				}
-				break
+			if libraryDefines(dep, append(append([]string{}, ctx.Cfg.LibraryPaths...), defaultLibDirs...), name) {
+				return dep
 			}
 		}
 	}
@@ -147,24 +134,33 @@ var wellKnownLibraries = []string{"libm.so.6", "libstdc++.so.6", "libz.so.1", "l
 
 func wellKnownLibraryDefining(name string) string {
 	for _, lib := range wellKnownLibraries {
-		for _, dir := range defaultLibDirs {
-			data, err := os.ReadFile(filepath.Join(dir, lib))
-			if err != nil {
-				continue
-			}
-			so, err := parseShared(lib, data)
-			if err != nil {
-				break
-			}
-			for _, ss := range so.Syms {
-				if !ss.Undef && !ss.Hidden && ss.Name == name {
-					return lib
-				}
-			}
-			break
+		if libraryDefines(lib, defaultLibDirs, name) {
+			return lib
 		}
 	}
 	return ""
+}
+
+// libraryDefines reports whether the first lib found in dirs exports a
+// default-version definition of name.
+func libraryDefines(lib string, dirs []string, name string) bool {
+	for _, dir := range dirs {
+		data, err := os.ReadFile(filepath.Join(dir, lib))
+		if err != nil {
+			continue
+		}
+		so, err := parseShared(lib, data)
+		if err != nil {
+			return false
+		}
+		for _, ss := range so.Syms {
+			if !ss.Undef && !ss.Hidden && ss.Name == name {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // libName turns libm.so.6 into m, for a -l suggestion.
