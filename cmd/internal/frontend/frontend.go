@@ -102,7 +102,7 @@ func parse(prog string, mode Mode, args []string) (*link.Config, *Own, *ldargs.E
 	if _, err := parser.Parse(ext.Rest); err != nil {
 		return nil, nil, nil, err
 	}
-	if own.Help || mode == ModeLD || own.NoRuntime || ext.VersionOnly {
+	if own.Help || mode == ModeLD || own.NoRuntime || ext.VersionOnly || len(cfg.Inputs) == 0 {
 		return finish(cfg, own, mode), own, ext, nil
 	}
 	// Under their own names the tools add what gcc's driver adds; when the
