@@ -42,6 +42,23 @@ func (t *StringTable) Add(s string) uint32 {
 	return off
 }
 
+// Append adds s without looking for an earlier copy, for names the caller
+// knows to be distinct (dynamic symbol names): at 100,000 symbols the
+// lookup map costs more than the few bytes a shared copy would save. A
+// later Add of the same string stores it again.
+func (t *StringTable) Append(s string) uint32 {
+	if t.offs == nil {
+		t.buf = append(t.buf[:0], 0)
+		t.offs = map[string]uint32{"": 0}
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		panic("dynsym: string table entry contains NUL: " + s)
+	}
+	off := uint32(len(t.buf))
+	t.buf = append(append(t.buf, s...), 0)
+	return off
+}
+
 // Bytes returns the table contents. The slice aliases the builder, so it
 // is only valid until the next Add.
 func (t *StringTable) Bytes() []byte {

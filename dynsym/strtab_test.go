@@ -43,3 +43,21 @@ func TestStringTableDeterministic(t *testing.T) {
 	}
 	require.Equal(t, build(), build())
 }
+
+func TestStringTableAppend(t *testing.T) {
+	tab := NewStringTable()
+	a := tab.Append("foo")
+	b := tab.Append("foo")
+	require.NotEqual(t, a, b, "Append does not deduplicate")
+	require.Equal(t, "foo", mustStringAt(t, tab.Bytes(), b))
+	c := tab.Add("foo")
+	require.NotEqual(t, a, c, "Add does not see strings Append stored")
+	require.Equal(t, c, tab.Add("foo"), "Add still deduplicates its own")
+}
+
+func mustStringAt(t *testing.T, tab []byte, off uint32) string {
+	t.Helper()
+	s, err := StringAt(tab, off)
+	require.NoError(t, err)
+	return s
+}

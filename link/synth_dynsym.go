@@ -111,13 +111,15 @@ func (ctx *Context) finalizeDynsym() {
 		defs = sorted
 	}
 	d.syms = append(d.syms, defs...)
+	// Dynamic symbol names are distinct (one entry per name and version):
+	// append them without a deduplication map.
 	d.nameOff = make([]uint32, len(d.syms))
 	for i, s := range d.syms {
 		if s == nil {
 			continue
 		}
 		s.DynIdx = int32(i)
-		d.nameOff[i] = ctx.dynstr.tab.Add(dynName(s))
+		d.nameOff[i] = ctx.dynstr.tab.Append(dynName(s))
 		if s.Shared != nil {
 			s.Shared.Used = true
 		}
