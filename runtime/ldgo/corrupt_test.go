@@ -79,26 +79,16 @@ func TestCorruptLibraries(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(vdir, "libcor.so"), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		env := []string{"LD_LIBRARY_PATH=" + vdir}
-		got := runBounded(t, env, ldgoPath, prog)
-		all := got.stdout + got.stderr
-		desc := fmt.Sprintf("variant %d (%s): exit %d, stdout %q, stderr %q", v, strings.Join(where, " "), got.code, clip(got.stdout), clip(got.stderr))
-		switch {
-		case strings.Contains(all, "internal error") || strings.Contains(all, "goroutine ") || strings.Contains(all, "panic:"):
-			failures = append(failures, desc)
-		case got.code == 127 && strings.Count(got.stderr, "\n") == 1 &&
-			(strings.Contains(got.stderr, ": error while loading shared libraries: ") || strings.Contains(got.stderr, ": symbol lookup error: ")):
+		verdict, failure := judgeCorrupt(t, []string{"LD_LIBRARY_PATH=" + vdir}, prog, good)
+		switch verdict {
+		case corruptLoadError:
 			loadErrors++
-		case got.code == good.code && got.stdout == good.stdout && got.stderr == "":
+		case corruptRanNormally:
 			normal++
+		case corruptLikeGlibc:
+			likeGlibc++
 		default:
-			want := runBounded(t, env, glibcLdso, prog)
-			if got.code == want.code && got.stdout == want.stdout || got.code == 0 && got.stderr == "" ||
-				got.code == -1 && want.code == -1 {
-				likeGlibc++
-				continue
-			}
-			failures = append(failures, fmt.Sprintf("%s; glibc's ld.so: exit %d, stdout %q, stderr %q", desc, want.code, clip(want.stdout), clip(want.stderr)))
+			failures = append(failures, fmt.Sprintf("variant %d (%s): %s", v, strings.Join(where, " "), failure))
 		}
 		os.RemoveAll(vdir)
 	}
@@ -109,7 +99,73 @@ func TestCorruptLibraries(t *testing.T) {
 	}
 }
 
-func writeMap(t *testing.T, dir string) string {
+type corruptVerdict int
+
+const (
+	corruptFailure     corruptVerdict = iota
+	corruptLoadError                  // exit 127 with one glibc-style line
+	corruptRanNormally                // the program's usual output
+	corruptLikeGlibc                  // completed, or ended as under glibc's ld.so
+)
+
+// judgeCorrupt runs prog under ldgo with env (which points it at a
+// corrupted library) and says whether ldgo behaved: never an internal
+// error or a Go stack; a load error in glibc's words, a normal run, or the
+// same end as under glibc's ld.so (a signal only where glibc dies of one).
+func judgeCorrupt(t testing.TB, env []string, prog string, good runResult) (corruptVerdict, string) {
+	got := runBounded(t, env, ldgoPath, prog)
+	all := got.stdout + got.stderr
+	desc := fmt.Sprintf("exit %d, stdout %q, stderr %q", got.code, clip(got.stdout), clip(got.stderr))
+	switch {
+	case strings.Contains(all, "internal error") || strings.Contains(all, "goroutine ") || strings.Contains(all, "panic:"):
+		return corruptFailure, desc
+	case got.code == 127 && strings.Count(got.stderr, "\n") == 1 &&
+		(strings.Contains(got.stderr, ": error while loading shared libraries: ") || strings.Contains(got.stderr, ": symbol lookup error: ")):
+		return corruptLoadError, ""
+	case got.code == good.code && got.stdout == good.stdout && got.stderr == "":
+		return corruptRanNormally, ""
+	case got.code == 1 && got.stdout == "" && versionCheckErrors(got.stderr):
+		// glibc's start-up version check fails this way too (exit 1).
+		return corruptLoadError, ""
+	}
+	want := runBounded(t, env, glibcLdso, prog)
+	if got.code == want.code && got.stdout == want.stdout || got.code == 0 && got.stderr == "" ||
+		got.code == -1 && want.code == -1 {
+		return corruptLikeGlibc, ""
+	}
+	return corruptFailure, fmt.Sprintf("%s; glibc's ld.so: exit %d, stdout %q, stderr %q", desc, want.code, clip(want.stdout), clip(want.stderr))
+}
+
+// FuzzLoadLibrary is the loader's whole path from file bytes to a mapped,
+// relocated, running object: the fuzzed bytes are the library a program
+// needs, run under ldgo in a child process (a fault must not take the
+// fuzzer down with it) and judged as TestCorruptLibraries judges.
+func FuzzLoadLibrary(f *testing.F) {
+	dir := f.TempDir()
+	buildC(f, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(f, dir))
+	prog := buildC(f, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	orig, err := os.ReadFile(filepath.Join(dir, "libcor.so"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(orig)
+	var good runResult
+	f.Fuzz(func(t *testing.T, lib []byte) {
+		if good.stdout == "" {
+			good = runBounded(t, []string{"LD_LIBRARY_PATH=" + dir}, ldgoPath, prog)
+		}
+		vdir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(vdir, "libcor.so"), lib, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if verdict, failure := judgeCorrupt(t, []string{"LD_LIBRARY_PATH=" + vdir}, prog, good); verdict == corruptFailure {
+			t.Error(failure)
+		}
+	})
+}
+
+func writeMap(t testing.TB, dir string) string {
 	p := filepath.Join(dir, "cor.map")
 	if err := os.WriteFile(p, []byte("COR_1 { global: lib_fn; local: *; };\nCOR_2 { global: lib_fn2; lib_say; names; tcount; } COR_1;\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -119,7 +175,7 @@ func writeMap(t *testing.T, dir string) string {
 
 // runBounded runs argv with a 10 s timeout; a signal gives code -1 and a
 // timeout code -2 (both reported by the caller, not fatal here).
-func runBounded(t *testing.T, env []string, argv ...string) runResult {
+func runBounded(t testing.TB, env []string, argv ...string) runResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -140,4 +196,16 @@ func runBounded(t *testing.T, env []string, argv ...string) runResult {
 		t.Fatalf("%q: %v", argv, err)
 	}
 	return runResult{stdout.String(), stderr.String(), code}
+}
+
+// versionCheckErrors reports whether every line of stderr is one of glibc's
+// start-up version-check messages.
+func versionCheckErrors(stderr string) bool {
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	for _, l := range lines {
+		if !strings.Contains(l, ": version `") && !strings.Contains(l, ": unsupported version ") {
+			return false
+		}
+	}
+	return len(lines) > 0 && stderr != ""
 }

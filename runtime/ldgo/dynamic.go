@@ -57,7 +57,7 @@ func readDynamic(o *Object) error {
 		if tag == elf.DT_NULL {
 			break
 		}
-		if int(tag) < dynSlots && !o.hasDyn[tag] {
+		if uint64(tag) < dynSlots && !o.hasDyn[tag] {
 			o.dyn[tag], o.hasDyn[tag] = val, true
 		}
 		switch tag {
@@ -73,6 +73,8 @@ func readDynamic(o *Object) error {
 			o.flags = val
 		case elf.DT_FLAGS_1:
 			o.flags1 = val
+		case elf.DT_RELACOUNT:
+			o.relaCount = val
 		case elf.DT_GNU_HASH:
 			o.gnuHash = o.bias + uintptr(val)
 		case elf.DT_VERSYM:
@@ -313,6 +315,9 @@ func readVersions(o *Object, verdef, verdefnum, verneed, verneednum uint64) erro
 			if !in(d, 20) {
 				return bad
 			}
+			if v := get16(d); v != 1 && o.badVerdef == 0 {
+				o.badVerdef = v
+			}
 			flags := get16(d + 2)
 			ndx := get16(d + 4)
 			hash := get32(d + 8)
@@ -327,6 +332,7 @@ func readVersions(o *Object, verdef, verdefnum, verneed, verneednum uint64) erro
 					return bad
 				}
 				set(ndx, versionName{name: name, hash: hash})
+				o.defined = append(o.defined, versionName{name: name, hash: hash})
 			}
 			if next == 0 {
 				break
@@ -344,6 +350,9 @@ func readVersions(o *Object, verdef, verdefnum, verneed, verneednum uint64) erro
 			if !in(n, 16) {
 				return bad
 			}
+			if v := get16(n); v != 1 && o.badVerneed == 0 {
+				o.badVerneed = v
+			}
 			cnt := get16(n + 2)
 			file, ok := str(get32(n + 4))
 			if !ok {
@@ -356,12 +365,14 @@ func readVersions(o *Object, verdef, verdefnum, verneed, verneednum uint64) erro
 					return bad
 				}
 				hash := get32(a)
+				weak := get16(a+4)&verFlagWeak != 0
 				other := get16(a + 6)
 				name, ok := str(get32(a + 8))
 				if !ok {
 					return bad
 				}
 				set(other, versionName{name: name, hash: hash, hidden: other&0x8000 != 0, file: file})
+				o.needs = append(o.needs, versionNeed{file: file, name: name, hash: hash, weak: weak})
 				next := get32(a + 12)
 				if next == 0 {
 					break

@@ -117,7 +117,7 @@ func TestDebianPrograms(t *testing.T) {
 }
 
 // buildC compiles a C or C++ source with extra flags into dir.
-func buildC(t *testing.T, dir, compiler, name, src string, flags ...string) string {
+func buildC(t testing.TB, dir, compiler, name, src string, flags ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath(compiler); err != nil {
 		t.Skipf("%s not installed", compiler)

@@ -134,6 +134,7 @@ func main() {
 		l.list()
 		os.Exit(0)
 	}
+	exitOnMissingVersions(l.checkVersions())
 	entry, tp, inits, err := l.prepare(prog, bindNow)
 	if err != nil {
 		exitWithError(err)

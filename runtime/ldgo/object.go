@@ -40,6 +40,9 @@ type Object struct {
 	runpath string
 	flags   uint64
 	flags1  uint64
+	// relaCount is DT_RELACOUNT: the leading R_X86_64_RELATIVE entries of
+	// DT_RELA, which glibc applies without looking at their type.
+	relaCount uint64
 
 	// Dynamic symbol tables, at run-time addresses.
 	symtab   uintptr
@@ -51,6 +54,11 @@ type Object struct {
 	sysvHash uintptr
 	versym   uintptr
 	versions []versionName // version index -> name, from verdef and verneed
+	defined  []versionName // the versions this object defines (verdef, base excluded)
+	needs    []versionNeed // the versions it needs from other objects (verneed)
+	// badVerdef, badVerneed: the first vd_version/vn_version that is not 1
+	// (glibc reports "unsupported version N of Verdef record").
+	badVerdef, badVerneed uint16
 
 	// TLS (PT_TLS).
 	tlsImage     uintptr
@@ -80,7 +88,7 @@ const dynSlots = 38
 
 // dynVal returns the value of a tag below dynSlots and whether it is present.
 func (o *Object) dynVal(tag elf.DynTag) (uint64, bool) {
-	if int(tag) >= dynSlots {
+	if uint64(tag) >= dynSlots {
 		return 0, false
 	}
 	return o.dyn[tag], o.hasDyn[tag]

@@ -122,7 +122,7 @@ func (r *relocator) relocate(o *Object, deferIRelative bool) (irel []uintptr, er
 		applyRELR(o, o.bias+uintptr(v), uintptr(o.dyn[dtRELRSZ]))
 	}
 	if v, ok := o.dynVal(elf.DT_RELA); ok {
-		if irel, err = r.applyRela(o, o.bias+uintptr(v), uintptr(o.dyn[elf.DT_RELASZ]), irel); err != nil {
+		if irel, err = r.applyRela(o, o.bias+uintptr(v), uintptr(o.dyn[elf.DT_RELASZ]), o.relaCount, irel); err != nil {
 			return nil, err
 		}
 	}
@@ -140,7 +140,7 @@ func (r *relocator) relocate(o *Object, deferIRelative bool) (irel []uintptr, er
 				}
 			}
 		}
-		if irel, err = r.applyRela(o, o.bias+uintptr(v), uintptr(o.dyn[elf.DT_PLTRELSZ]), irel); err != nil {
+		if irel, err = r.applyRela(o, o.bias+uintptr(v), uintptr(o.dyn[elf.DT_PLTRELSZ]), 0, irel); err != nil {
 			return nil, err
 		}
 	}
@@ -193,14 +193,21 @@ func applyRELR(o *Object, table, size uintptr) {
 }
 
 // applyRela applies one Elf64_Rela table.
-func (r *relocator) applyRela(o *Object, table, size uintptr, irel []uintptr) ([]uintptr, error) {
-	for p := table; p+24 <= table+size; p += 24 {
+// applyRela applies a RELA table; its first relative entries must be
+// R_X86_64_RELATIVE (DT_RELACOUNT). glibc applies those blindly and asserts
+// on a mismatch; a loader that trusted the type instead would carry on with
+// a corrupt object, so the mismatch is a load error.
+func (r *relocator) applyRela(o *Object, table, size uintptr, relative uint64, irel []uintptr) ([]uintptr, error) {
+	for i, p := uint64(0), table; p+24 <= table+size; i, p = i+1, p+24 {
 		offset := uintptr(get64(p))
 		info := get64(p + 8)
 		addend := uintptr(get64(p + 16))
 		typ := elf.R_X86_64(info & 0xffffffff)
 		idx := uint32(info >> 32)
 		where := o.bias + offset
+		if i < relative && typ != elf.R_X86_64_RELATIVE {
+			return irel, fmt.Errorf("DT_RELACOUNT counts %d relative relocations, but relocation %d has type %d", relative, i, uint32(typ))
+		}
 		if typ != elf.R_X86_64_NONE && !o.relocTarget(where, relocWidth(typ)) {
 			// A corrupt file: glibc would write there and crash; the
 			// loader's own memory must not be touched.

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+// versionNeed is one version an object needs from a library (a vernaux).
+type versionNeed struct {
+	file, name string
+	hash       uint32
+	weak       bool // VER_FLG_WEAK: a missing version is not an error
+}
+
+const verFlagWeak = 2 // VER_FLG_WEAK
+
+// checkVersions is glibc's _dl_check_all_versions at start-up: every version
+// an object needs from a loaded library must be defined there. A library
+// with no version definitions at all satisfies every need (glibc only
+// mentions it under LD_VERBOSE). It returns glibc's messages.
+func (l *loader) checkVersions() []string {
+	var missing []string
+	for _, o := range l.objs {
+		if o.badVerneed != 0 {
+			missing = append(missing, fmt.Sprintf("%s: unsupported version %d of Verneed record", versionRequirer(o), o.badVerneed))
+			continue
+		}
+		for _, n := range o.needs {
+			dep := l.byName[n.file]
+			if dep == nil || n.weak || len(dep.defined) == 0 {
+				continue
+			}
+			if dep.badVerdef != 0 {
+				missing = append(missing, fmt.Sprintf("%s: unsupported version %d of Verdef record", dep.path, dep.badVerdef))
+				continue
+			}
+			found := false
+			for _, d := range dep.defined {
+				if d.hash == n.hash && d.name == n.name {
+					found = true
+					break
+				}
+			}
+			if !found {
+				missing = append(missing, fmt.Sprintf("%s: version `%s' not found (required by %s)", dep.path, n.name, versionRequirer(o)))
+			}
+		}
+	}
+	return missing
+}
+
+// versionRequirer names the object that needs a version as glibc does: the
+// program by argv[0], a library by its path.
+func versionRequirer(o *Object) string {
+	if o.isMain {
+		return progName
+	}
+	return o.path
+}
+
+// exitOnMissingVersions prints each missing version as glibc's ld.so does
+// ("PROG: LIB: version `V' not found (required by X)") and exits 1, its
+// status for this error.
+func exitOnMissingVersions(missing []string) {
+	if len(missing) == 0 {
+		return
+	}
+	for _, m := range missing {
+		fmt.Fprintf(os.Stderr, "%s: %s\n", progName, m)
+	}
+	os.Exit(1)
+}
