@@ -47,6 +47,7 @@ func readDynamic(o *Object) error {
 	var rpathOff, runpathOff, sonameOff uint64
 	var hasRpath, hasRunpath, hasSoname bool
 	var verdef, verdefnum, verneed, verneednum uint64
+	var hasVerdef, hasVerneed bool // glibc goes by presence: a zero address is read too
 	for d := o.dynamic; ; d += 16 {
 		if !o.inSegment(d, 16) {
 			return fmt.Errorf("PT_DYNAMIC lies outside the loadable segments")
@@ -80,11 +81,11 @@ func readDynamic(o *Object) error {
 		case elf.DT_VERSYM:
 			o.versym = o.bias + uintptr(val)
 		case elf.DT_VERDEF:
-			verdef = val
+			verdef, hasVerdef = val, true
 		case elf.DT_VERDEFNUM:
 			verdefnum = val
 		case elf.DT_VERNEED:
-			verneed = val
+			verneed, hasVerneed = val, true
 		case elf.DT_VERNEEDNUM:
 			verneednum = val
 		}
@@ -130,7 +131,7 @@ func readDynamic(o *Object) error {
 			return err
 		}
 	}
-	return readVersions(o, verdef, verdefnum, verneed, verneednum)
+	return readVersions(o, hasVerdef, verdef, verdefnum, hasVerneed, verneed, verneednum)
 }
 
 // segmentEnd is the end of the readable PT_LOAD segment that holds addr
@@ -291,7 +292,7 @@ type versionName struct {
 // readVersions builds o.versions, indexed like the entries of .gnu.version.
 // Each record of the verdef and verneed chains must lie in the segment
 // that holds the chain's start, and every name must be in the string table.
-func readVersions(o *Object, verdef, verdefnum, verneed, verneednum uint64) error {
+func readVersions(o *Object, hasVerdef bool, verdef, verdefnum uint64, hasVerneed bool, verneed, verneednum uint64) error {
 	set := func(idx uint16, v versionName) {
 		idx &= 0x7fff
 		for int(idx) >= len(o.versions) {
@@ -305,11 +306,16 @@ func readVersions(o *Object, verdef, verdefnum, verneed, verneednum uint64) erro
 		}
 		return cstring(o.strtab + uintptr(off)), true
 	}
-	if verdef != 0 {
+	if hasVerdef {
 		bad := fmt.Errorf("bad version definition chain (DT_VERDEF)")
 		d := o.bias + uintptr(verdef)
 		start, end := d, o.segmentEnd(d)
 		in := func(a, n uintptr) bool { return end != 0 && a >= start && a < end && n <= end-a }
+		if in(d, 2) {
+			if v := get16(d); v != 1 {
+				o.badVerdef = v
+			}
+		}
 		for i := uint64(0); i < verdefnum; i++ {
 			// Elf64_Verdef: version, flags, ndx, cnt (16-bit), hash, aux, next (32-bit)
 			if !in(d, 20) {
@@ -340,11 +346,17 @@ func readVersions(o *Object, verdef, verdefnum, verneed, verneednum uint64) erro
 			d += uintptr(next)
 		}
 	}
-	if verneed != 0 {
+	if hasVerneed {
 		bad := fmt.Errorf("bad version need chain (DT_VERNEED)")
 		n := o.bias + uintptr(verneed)
 		start, end := n, o.segmentEnd(n)
 		in := func(a, k uintptr) bool { return end != 0 && a >= start && a < end && k <= end-a }
+		// glibc checks the first record's version whatever DT_VERNEEDNUM says.
+		if in(n, 2) {
+			if v := get16(n); v != 1 {
+				o.badVerneed = v
+			}
+		}
 		for i := uint64(0); i < verneednum; i++ {
 			// Elf64_Verneed: version, cnt (16-bit), file, aux, next (32-bit)
 			if !in(n, 16) {
@@ -352,6 +364,9 @@ func readVersions(o *Object, verdef, verdefnum, verneed, verneednum uint64) erro
 			}
 			if v := get16(n); v != 1 && o.badVerneed == 0 {
 				o.badVerneed = v
+			}
+			if o.badVerneed != 0 {
+				break
 			}
 			cnt := get16(n + 2)
 			file, ok := str(get32(n + 4))

@@ -134,7 +134,11 @@ func main() {
 		l.list()
 		os.Exit(0)
 	}
-	exitOnMissingVersions(l.checkVersions())
+	missing, err := l.checkVersions()
+	if err != nil {
+		exitWithError(err)
+	}
+	exitOnMissingVersions(missing)
 	entry, tp, inits, err := l.prepare(prog, bindNow)
 	if err != nil {
 		exitWithError(err)

@@ -17,13 +17,13 @@ const verFlagWeak = 2 // VER_FLG_WEAK
 // checkVersions is glibc's _dl_check_all_versions at start-up: every version
 // an object needs from a loaded library must be defined there. A library
 // with no version definitions at all satisfies every need (glibc only
-// mentions it under LD_VERBOSE). It returns glibc's messages.
-func (l *loader) checkVersions() []string {
+// mentions it under LD_VERBOSE). It returns glibc's messages, or, for a
+// version-need record of an unknown format, the load error glibc gives.
+func (l *loader) checkVersions() ([]string, error) {
 	var missing []string
 	for _, o := range l.objs {
 		if o.badVerneed != 0 {
-			missing = append(missing, fmt.Sprintf("%s: unsupported version %d of Verneed record", versionRequirer(o), o.badVerneed))
-			continue
+			return nil, &loadError{name: versionRequirer(o), err: fmt.Errorf("unsupported version %d of Verneed record", o.badVerneed)}
 		}
 		for _, n := range o.needs {
 			dep := l.byName[n.file]
@@ -46,7 +46,7 @@ func (l *loader) checkVersions() []string {
 			}
 		}
 	}
-	return missing
+	return missing, nil
 }
 
 // versionRequirer names the object that needs a version as glibc does: the
