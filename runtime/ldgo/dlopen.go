@@ -304,7 +304,9 @@ func (l *loader) dlopenNS(r *relocator, ns int, fileAddr uintptr, mode int, call
 	}
 	for _, o := range fresh {
 		rebaseDynamic(o)
-		o.protectRELRO()
+		// Past the point of no return: a RELRO range that cannot be
+		// protected leaves the object writable (glibc's dlopen fails).
+		_ = o.protectRELRO()
 		addFindObject(o)
 		dl.byHandle[o.linkMap] = o
 		if o.flags1&0x8 != 0 { // DF_1_NODELETE

@@ -93,6 +93,16 @@ func readDynamic(o *Object) error {
 	if !o.hasDyn[elf.DT_STRTAB] || !o.hasDyn[elf.DT_SYMTAB] {
 		return fmt.Errorf("object has no dynamic symbol table")
 	}
+	// The assertions of glibc's get-dynamic-info.h, as load errors.
+	if o.hasDyn[elf.DT_PLTREL] && o.dyn[elf.DT_PLTREL] != uint64(elf.DT_RELA) {
+		return fmt.Errorf("DT_PLTREL is not DT_RELA")
+	}
+	if o.hasDyn[elf.DT_RELA] && o.hasDyn[elf.DT_RELAENT] && o.dyn[elf.DT_RELAENT] != 24 {
+		return fmt.Errorf("DT_RELAENT is %d, not 24", o.dyn[elf.DT_RELAENT])
+	}
+	if o.hasDyn[elf.DT_SYMENT] && o.dyn[elf.DT_SYMENT] != symSize {
+		return fmt.Errorf("DT_SYMENT is %d, not %d", o.dyn[elf.DT_SYMENT], symSize)
+	}
 	o.strtab = o.bias + uintptr(o.dyn[elf.DT_STRTAB])
 	o.strsz = uintptr(o.dyn[elf.DT_STRSZ])
 	o.symtab = o.bias + uintptr(o.dyn[elf.DT_SYMTAB])

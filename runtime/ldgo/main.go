@@ -231,7 +231,9 @@ func (l *loader) prepare(prog *Object, bindNow bool) (entry, tp, inits uintptr, 
 	// Last writes to RELRO data done (ld.so's variables are there).
 	for _, o := range l.objs {
 		rebaseDynamic(o)
-		o.protectRELRO()
+		if err := o.protectRELRO(); err != nil {
+			return 0, 0, 0, err
+		}
 	}
 	for _, o := range l.objs {
 		registerFindObject(o)

@@ -3,6 +3,7 @@ package main
 import (
 	"debug/elf"
 	"fmt"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -340,18 +341,28 @@ func (o *Object) protectSegments(writable bool) {
 }
 
 // protectRELRO makes the object's PT_GNU_RELRO read-only after relocation.
-func (o *Object) protectRELRO() {
+// A range reaching outside the object is what glibc's mprotect fails on
+// (ENOMEM, nothing mapped there); here it would protect someone else's
+// pages, so it is the same load error.
+func (o *Object) protectRELRO() error {
 	if o.relroSize == 0 {
-		return
+		return nil
 	}
 	start := pageDown(o.relroStart)
 	end := pageDown(o.relroStart + o.relroSize)
-	if start < pageDown(o.mapStart) || end > pageUp(o.mapEnd) {
-		return // a corrupt PT_GNU_RELRO must not protect anyone else's pages
+	if start < pageDown(o.mapStart) || end > pageUp(o.mapEnd) || end < start {
+		return &loadError{name: o.displayName(), err: fmt.Errorf("cannot apply additional memory protection after relocation: Cannot allocate memory")}
 	}
 	if end > start {
-		unix.Mprotect(bytesAt(start, int(end-start)), unix.PROT_READ)
+		if err := unix.Mprotect(bytesAt(start, int(end-start)), unix.PROT_READ); err != nil {
+			msg := err.Error()
+			if e, ok := err.(syscall.Errno); ok {
+				msg = strerror(e)
+			}
+			return &loadError{name: o.displayName(), err: fmt.Errorf("cannot apply additional memory protection after relocation: %s", msg)}
+		}
 	}
+	return nil
 }
 
 // relocTarget reports whether the n bytes at addr lie in one segment the
