@@ -115,6 +115,11 @@ func (r *relocator) relocate(o *Object, deferIRelative bool) (irel []uintptr, er
 	// DF_BIND_NOW / DF_1_NOW says otherwise.
 	_, hasGOT := o.dynVal(elf.DT_PLTGOT)
 	o.lazy = hasGOT && !r.bindNow && o.flags&uint64(elf.DF_BIND_NOW) == 0 && o.flags1&uint64(elf.DF_1_NOW) == 0
+	if o.lazy && !o.relocTarget(o.bias+uintptr(o.dyn[elf.DT_PLTGOT]), 24) {
+		// Lazy binding writes GOT[1] and GOT[2]: they must be the
+		// object's own writable memory (glibc would fault there).
+		return nil, fmt.Errorf("DT_PLTGOT lies outside the writable segments")
+	}
 	textrel := o.hasDyn[elf.DT_TEXTREL] || o.flags&uint64(elf.DF_TEXTREL) != 0
 	if textrel {
 		o.protectSegments(true)
