@@ -101,35 +101,36 @@ func (ctx *Context) finalizeDynamic() {
 	if ctx.textRel {
 		add(elf.DT_TEXTREL, constant(0))
 	}
+	// Which condition sets which DT_FLAGS and DT_FLAGS_1 bits.
 	var flags, flags1 uint64
-	if cfg.ZNow {
-		flags |= uint64(elf.DF_BIND_NOW)
-		flags1 |= uint64(elf.DF_1_NOW)
+	for _, f := range []struct {
+		on   bool
+		flag elf.DynFlag
+	}{
+		{cfg.ZNow, elf.DF_BIND_NOW},
+		{ctx.textRel, elf.DF_TEXTREL},
+		{ctx.staticTLS, elf.DF_STATIC_TLS},
+		{cfg.Bsymbolic, elf.DF_SYMBOLIC},
+		{cfg.ZOrigin, elf.DF_ORIGIN},
+	} {
+		if f.on {
+			flags |= uint64(f.flag)
+		}
 	}
-	if ctx.textRel {
-		flags |= uint64(elf.DF_TEXTREL)
-	}
-	if ctx.staticTLS {
-		flags |= uint64(elf.DF_STATIC_TLS)
-	}
-	if cfg.Bsymbolic {
-		flags |= uint64(elf.DF_SYMBOLIC)
-	}
-	if cfg.ZOrigin {
-		flags |= uint64(elf.DF_ORIGIN)
-		flags1 |= uint64(elf.DF_1_ORIGIN)
-	}
-	if cfg.ZNodelete {
-		flags1 |= uint64(elf.DF_1_NODELETE)
-	}
-	if cfg.ZNodlopen {
-		flags1 |= uint64(elf.DF_1_NOOPEN)
-	}
-	if cfg.ZInterpose {
-		flags1 |= uint64(elf.DF_1_INTERPOSE)
-	}
-	if cfg.ZInitFirst {
-		flags1 |= uint64(elf.DF_1_INITFIRST)
+	for _, f := range []struct {
+		on    bool
+		flag1 elf.DynFlag1
+	}{
+		{cfg.ZNow, elf.DF_1_NOW},
+		{cfg.ZOrigin, elf.DF_1_ORIGIN},
+		{cfg.ZNodelete, elf.DF_1_NODELETE},
+		{cfg.ZNodlopen, elf.DF_1_NOOPEN},
+		{cfg.ZInterpose, elf.DF_1_INTERPOSE},
+		{cfg.ZInitFirst, elf.DF_1_INITFIRST},
+	} {
+		if f.on {
+			flags1 |= uint64(f.flag1)
+		}
 	}
 	if cfg.Kind == OutputPIE || cfg.Kind == OutputStaticPIE {
 		flags1 |= uint64(elf.DF_1_PIE)
