@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
-	"sort"
 )
 
 // Layout of .gnu.hash for ELFCLASS64 (as read by glibc's dl-lookup.c):
@@ -51,13 +50,22 @@ func gnuBloomWords(count int) uint32 {
 // nbuckets to pass to BuildGNUHash.
 func SortForGNUHash(names []string) (perm []int, nbuckets uint32) {
 	nbuckets = GNUHashBuckets(len(names))
+	// A counting sort: one pass to size the buckets, one to place each
+	// name after those before it in its bucket.
 	bucket := make([]uint32, len(names))
-	perm = make([]int, len(names))
+	start := make([]int, nbuckets+1)
 	for i, n := range names {
 		bucket[i] = GNUHash(n) % nbuckets
-		perm[i] = i
+		start[bucket[i]+1]++
 	}
-	sort.SliceStable(perm, func(a, b int) bool { return bucket[perm[a]] < bucket[perm[b]] })
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	perm = make([]int, len(names))
+	for i, b := range bucket {
+		perm[start[b]] = i
+		start[b]++
+	}
 	return perm, nbuckets
 }
 

@@ -129,6 +129,14 @@ func TestOptionBuildID(t *testing.T) {
 	require.NotEqual(t, make([]byte, len(id1)), id1, "build-id is all zeros")
 	require.NotEqual(t, id1, id2, "different libraries got the same build-id")
 	runProg2l(t, dir, filepath.Join(dir, "libvector.so"))
+
+	// Every hashing style gives ld's 20 bytes; sha1 and the default (fast)
+	// hash the pieces differently, so their ids differ.
+	mustGshared(t, dir, "--build-id=sha1", "-o", "libsha1.so", "addvec.o", "multvec.o")
+	idSHA1 := buildID(t, filepath.Join(dir, "libsha1.so"))
+	require.Len(t, id1, 20)
+	require.Len(t, idSHA1, 20)
+	require.NotEqual(t, id1, idSHA1, "--build-id=sha1 gave the fast style's id")
 }
 
 // TestOptionHashStyle: the loader must find symbols through whichever table

@@ -1,8 +1,10 @@
 package link
 
 import (
+	"cmp"
 	"debug/elf"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -43,14 +45,20 @@ func (ctx *Context) parseEhFrames() error {
 
 func parseEhFrame(sec *InputSection) (*ehFrameSection, error) {
 	data := sec.Data
-	eh := &ehFrameSection{}
-	cieAt := map[uint64]int{}
-	rels := make([]rela, sec.NumRels())
-	for i := range rels {
-		rels[i] = sec.Rel(i)
+	nrels := sec.NumRels()
+	// Every FDE has a relocation (its pc_begin): a bound on the records.
+	eh := &ehFrameSection{records: make([]ehRecord, 0, nrels+2)}
+	// The CIEs seen so far: few per section, and an FDE usually names the
+	// latest, so a slice searched from the end beats a map.
+	type cie struct {
+		off uint64
+		idx int
 	}
-	if !sort.SliceIsSorted(rels, func(i, j int) bool { return rels[i].Off < rels[j].Off }) {
-		return nil, fmt.Errorf("relocations are not sorted by offset")
+	var cies []cie
+	for i := 1; i < nrels; i++ {
+		if sec.Rel(i).Off < sec.Rel(i-1).Off {
+			return nil, fmt.Errorf("relocations are not sorted by offset")
+		}
 	}
 	ri := 0
 	for off := uint64(0); off < uint64(len(data)); {
@@ -74,18 +82,21 @@ func parseEhFrame(sec *InputSection) (*ehFrameSection, error) {
 		id := le.Uint32(data[off+4:])
 		rec := ehRecord{off: off, size: 4 + length, cie: -1, live: true, pcRel: -1}
 		if id == 0 {
-			cieAt[off] = len(eh.records)
+			cies = append(cies, cie{off, len(eh.records)})
 		} else {
 			cieOff := off + 4 - uint64(id)
-			ci, ok := cieAt[cieOff]
-			if !ok || uint64(id) > off+4 {
+			k := len(cies) - 1
+			for k >= 0 && cies[k].off != cieOff {
+				k--
+			}
+			if k < 0 || uint64(id) > off+4 {
 				return nil, fmt.Errorf("FDE at offset 0x%x points to no CIE", off)
 			}
-			rec.cie = ci
-			for ri < len(rels) && rels[ri].Off < off {
+			rec.cie = cies[k].idx
+			for ri < nrels && sec.Rel(ri).Off < off {
 				ri++
 			}
-			if ri < len(rels) && rels[ri].Off == off+8 {
+			if ri < nrels && sec.Rel(ri).Off == off+8 {
 				rec.pcRel = ri
 			}
 		}
@@ -205,7 +216,7 @@ func (h *ehFrameHdrSection) updateSize(ctx *Context) {
 
 func (h *ehFrameHdrSection) write(ctx *Context, buf []byte) {
 	type entry struct{ pc, fde uint64 }
-	var table []entry
+	table := make([]entry, 0, h.count)
 	for _, m := range ctx.ehFrame.Members {
 		if m.eh == nil {
 			continue
@@ -220,7 +231,8 @@ func (h *ehFrameHdrSection) write(ctx *Context, buf []byte) {
 			table = append(table, entry{pc, m.Addr() + rec.newOff})
 		}
 	}
-	sort.SliceStable(table, func(i, j int) bool { return table[i].pc < table[j].pc })
+	// Each FDE has its own address: a total order, whatever the input order.
+	slices.SortFunc(table, func(a, b entry) int { return cmp.Or(cmp.Compare(a.pc, b.pc), cmp.Compare(a.fde, b.fde)) })
 	buf[0] = 1    // version
 	buf[1] = 0x1b // eh_frame_ptr: pcrel | sdata4
 	buf[2] = 0x03 // fde_count: udata4

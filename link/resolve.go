@@ -1,9 +1,11 @@
 package link
 
 import (
+	"cmp"
 	"debug/elf"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -235,19 +237,21 @@ func (ctx *Context) addArchive(ar *archive.Archive, in Input, prio int, mapping 
 		ctx.indexArchive(ai)
 		return
 	}
-	// Walk the index in member order so extraction order, and with it the
-	// output, does not depend on map iteration.
+	// Walk the index in member order, then name order, so extraction order,
+	// and with it the output, does not depend on map iteration.
 	type entry struct {
 		name   string
 		member int
 	}
-	var entries []entry
-	for _, name := range sortedNames(ar.Symbols) {
-		for _, m := range ar.Symbols[name] {
+	entries := make([]entry, 0, len(ar.Symbols))
+	for name, members := range ar.Symbols {
+		for _, m := range members {
 			entries = append(entries, entry{name, m})
 		}
 	}
-	sort.SliceStable(entries, func(i, j int) bool { return entries[i].member < entries[j].member })
+	slices.SortFunc(entries, func(a, b entry) int {
+		return cmp.Or(cmp.Compare(a.member, b.member), strings.Compare(a.name, b.name))
+	})
 	for _, e := range entries {
 		ctx.offerLazy(e.name, ai.members[e.member])
 	}

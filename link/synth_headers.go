@@ -63,7 +63,7 @@ type buildIDSection struct {
 }
 
 func newBuildIDSection(style string) *buildIDSection {
-	n := 20 // sha1 (ld's default style), and "tree"/"fast"
+	n := 20 // sha1 (ld's default style) and fast, both tree hashes
 	switch style {
 	case "md5", "uuid":
 		n = 16

@@ -1,10 +1,10 @@
 package link
 
 import (
+	"cmp"
 	"debug/elf"
+	"slices"
 	"sync"
-
-	"sort"
 )
 
 // dynReloc is one entry of .rela.dyn or .rela.plt.
@@ -41,31 +41,41 @@ func (r *relaDynSection) add(addr uint64, typ elf.R_X86_64, s *Symbol, addend in
 	r.mu.Unlock()
 }
 
-func (r *relaDynSection) updateSize(ctx *Context) { r.Size = uint64(r.expected) * relaSize }
+func (r *relaDynSection) updateSize(ctx *Context) {
+	r.Size = uint64(r.expected) * relaSize
+	if len(r.relocs) == 0 && cap(r.relocs) < r.expected {
+		r.relocs = make([]dynReloc, 0, r.expected)
+	}
+}
 
 func (r *relaDynSection) write(ctx *Context, buf []byte) {
 	if len(r.relocs) != r.expected {
 		ctx.errorf("internal error: .rela.dyn has %d relocations, %d were counted", len(r.relocs), r.expected)
 		return
 	}
-	sort.SliceStable(r.relocs, func(i, j int) bool {
-		a, b := r.relocs[i], r.relocs[j]
-		ra, rb := a.typ == elf.R_X86_64_RELATIVE, b.typ == elf.R_X86_64_RELATIVE
-		if ra != rb {
-			return ra
-		}
-		if ra {
-			return a.addr < b.addr
-		}
-		// IRELATIVE last: their resolvers may call functions whose GOT
-		// slots the symbolic relocations fill.
-		ia, ib := a.typ == elf.R_X86_64_IRELATIVE, b.typ == elf.R_X86_64_IRELATIVE
-		if ia != ib {
-			return ib
-		}
-		return a.addr < b.addr
-	})
+	slices.SortFunc(r.relocs, compareRelaDyn)
 	writeRelocs(buf, r.relocs)
+}
+
+// relaDynClass orders .rela.dyn: RELATIVE first (DT_RELACOUNT), IRELATIVE
+// last (their resolvers may call functions whose GOT slots the symbolic
+// relocations fill), the symbolic ones between.
+func relaDynClass(t elf.R_X86_64) int {
+	switch t {
+	case elf.R_X86_64_RELATIVE:
+		return 0
+	case elf.R_X86_64_IRELATIVE:
+		return 2
+	}
+	return 1
+}
+
+// compareRelaDyn is a total order (no two entries patch the same address
+// with the same type), so the sort's result does not depend on the order
+// the parallel writers added the entries in.
+func compareRelaDyn(a, b dynReloc) int {
+	return cmp.Or(cmp.Compare(relaDynClass(a.typ), relaDynClass(b.typ)),
+		cmp.Compare(a.addr, b.addr), cmp.Compare(a.typ, b.typ))
 }
 
 func writeRelocs(buf []byte, relocs []dynReloc) {
@@ -123,7 +133,7 @@ func (r *relaPltSection) write(ctx *Context, buf []byte) {
 		ctx.errorf("internal error: .rela.iplt has %d GOT relocations, %d were counted", len(r.extra), r.gotIrelative)
 		return
 	}
-	sort.Slice(r.extra, func(i, j int) bool { return r.extra[i].addr < r.extra[j].addr })
+	slices.SortFunc(r.extra, func(a, b dynReloc) int { return cmp.Compare(a.addr, b.addr) })
 	writeRelocs(buf, r.plt)
 	writeRelocs(buf[len(r.plt)*relaSize:], r.extra)
 }

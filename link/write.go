@@ -3,15 +3,10 @@ package link
 import (
 	"debug/elf"
 
-	"crypto/md5"
-	"crypto/rand"
-	"crypto/sha1"
-	"encoding/hex"
 	"fmt"
 	"golang.org/x/sys/unix"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // writeOutput fills the output image: every chunk writes its own bytes (in
@@ -144,31 +139,6 @@ func (ctx *Context) sectionLinks(c chunk) (uint32, uint32) {
 	return h.Link, h.Info
 }
 
-// fillBuildID hashes the finished file (build-id bytes still zero) into the
-// build-id note.
-func (ctx *Context) fillBuildID() {
-	b := ctx.buildID
-	if b == nil || b.Shndx == 0 {
-		return
-	}
-	desc := ctx.buf[b.Offset+16 : b.Offset+16+uint64(b.descSize)]
-	style := ctx.Cfg.BuildID
-	switch {
-	case style == "md5":
-		sum := md5.Sum(ctx.buf)
-		copy(desc, sum[:])
-	case style == "uuid":
-		_, _ = rand.Read(desc)
-		desc[6] = desc[6]&0x0f | 0x40
-		desc[8] = desc[8]&0x3f | 0x80
-	case strings.HasPrefix(style, "0x"):
-		v, _ := hex.DecodeString(style[2:])
-		copy(desc, v)
-	default:
-		copy(desc, ctx.treeHash())
-	}
-}
-
 // The output is written atomically: a regular file is built under a
 // temporary name beside it, through a shared mapping (no second copy of the
 // image in memory), and renamed into place only when complete, so a failed
@@ -260,25 +230,6 @@ func strtabLinkOfStatic(ctx *Context) uint32 {
 		return 0
 	}
 	return uint32(ctx.symtab.Shndx)
-}
-
-// treeHashChunk is the piece size of the parallel build-id hash.
-const treeHashChunk = 1 << 20
-
-// treeHash is SHA-1 over the SHA-1s of the image's 1 MiB pieces, computed
-// in parallel: a build-id only has to be a deterministic digest of the
-// output (GNU ld's is a different SHA-1 anyway, over different bytes), and
-// hashing a large output serially is a measurable part of a link.
-func (ctx *Context) treeHash() []byte {
-	n := (len(ctx.buf) + treeHashChunk - 1) / treeHashChunk
-	sums := make([]byte, n*sha1.Size)
-	ctx.parallelFor(n, func(i int) {
-		piece := ctx.buf[i*treeHashChunk : min(len(ctx.buf), (i+1)*treeHashChunk)]
-		sum := sha1.Sum(piece)
-		copy(sums[i*sha1.Size:], sum[:])
-	})
-	sum := sha1.Sum(sums)
-	return sum[:]
 }
 
 // releaseInput gives an input's pages back to the kernel. The mapping stays

@@ -105,7 +105,7 @@ func TestGCCPIE(t *testing.T) {
 	assert.Equal(t, "/tmp/xx", cfg.Output)
 	assert.Equal(t, "/lib64/ld-linux-x86-64.so.2", cfg.DynamicLinker)
 	assert.Equal(t, link.HashGNU, cfg.HashStyle)
-	assert.Equal(t, "sha1", cfg.BuildID)
+	assert.Equal(t, "fast", cfg.BuildID)
 	assert.True(t, cfg.EhFrameHdr)
 	assert.True(t, cfg.ZRelro)
 	assert.True(t, cfg.ZSeparateCode)

@@ -273,11 +273,13 @@ func (p *parser) excludeLibs(v string) error {
 	return nil
 }
 
-// buildID is --build-id[=STYLE]; a bare --build-id means sha1, as in ld.
+// buildID is --build-id[=STYLE]. A bare --build-id (what gcc passes) means
+// "fast", as in lld: a 20-byte id like ld's sha1, from a hash several times
+// faster (link/buildid.go).
 func (p *parser) buildID(v string) error {
 	switch {
 	case v == "":
-		p.cfg.BuildID = "sha1"
+		p.cfg.BuildID = "fast"
 	case v == "none" || v == "sha1" || v == "md5" || v == "uuid" || v == "fast":
 		p.cfg.BuildID = v
 	case isHexBytes(v):

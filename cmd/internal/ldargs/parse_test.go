@@ -206,7 +206,8 @@ func TestSectionsAndOutput(t *testing.T) {
 	assert.True(t, cfg.Trace)
 
 	assert.False(t, parse(t, "--gc-sections", "--no-gc-sections").GCSections)
-	assert.Equal(t, "sha1", parse(t, "--build-id").BuildID)
+	assert.Equal(t, "fast", parse(t, "--build-id").BuildID)
+	assert.Equal(t, "sha1", parse(t, "--build-id=sha1").BuildID)
 	assert.Equal(t, "0xdeadbeef", parse(t, "--build-id=0xdeadbeef").BuildID)
 	assert.Equal(t, "none", parse(t, "-build-id=none").BuildID)
 	assert.Equal(t, link.StripAll, parse(t, "-s").Strip)
