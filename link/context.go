@@ -23,7 +23,7 @@ type Context struct {
 	preparseErr map[string]error
 	mapped      [][]byte
 
-	symbols     map[string]*Symbol
+	symbols     *symbolTable
 	symbolOrder []*Symbol // first-seen order, so every walk is deterministic
 	comdats     map[string]*ObjectFile
 	inputCount  int
@@ -79,19 +79,30 @@ type Context struct {
 }
 
 func newContext(cfg *Config) *Context {
-	return &Context{Cfg: cfg, symbols: map[string]*Symbol{}, comdats: map[string]*ObjectFile{}, mappings: map[*byte]*inputMapping{}, Log: os.Stderr}
+	return &Context{Cfg: cfg, symbols: newSymbolTable(), comdats: map[string]*ObjectFile{}, mappings: map[*byte]*inputMapping{}, Log: os.Stderr}
 }
 
 // intern returns the global symbol for name, creating it on first sight.
+// Serial passes only.
 func (ctx *Context) intern(name string) *Symbol {
-	if s, ok := ctx.symbols[name]; ok {
-		return s
+	return ctx.met(ctx.symbols.get(name))
+}
+
+// met gives a symbol, perhaps created by a parallel pass, its place in
+// symbolOrder the first time a serial pass meets it.
+func (ctx *Context) met(s *Symbol) *Symbol {
+	if !s.ordered {
+		s.ordered = true
+		ctx.symbolOrder = append(ctx.symbolOrder, s)
 	}
-	s := newSymbol(name)
-	ctx.symbols[name] = s
-	ctx.symbolOrder = append(ctx.symbolOrder, s)
 	return s
 }
 
-// lookup returns the global symbol for name, or nil.
-func (ctx *Context) lookup(name string) *Symbol { return ctx.symbols[name] }
+// lookup returns the global symbol for name, or nil if no serial pass has
+// met it yet.
+func (ctx *Context) lookup(name string) *Symbol {
+	if s := ctx.symbols.find(name); s != nil && s.ordered {
+		return s
+	}
+	return nil
+}

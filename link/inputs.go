@@ -123,6 +123,19 @@ func (ctx *Context) preparseObjects() {
 		}
 		objs[i], errs[i] = parseObject(paths[i], data)
 	})
+	globals := 0
+	for _, obj := range objs {
+		if obj != nil {
+			globals += len(obj.esyms) - obj.FirstGlobal
+		}
+	}
+	// Most names are both defined in one object and referenced from others.
+	ctx.symbols.reserve(globals / 2)
+	ctx.parallelFor(len(objs), func(i int) {
+		if objs[i] != nil {
+			ctx.internGlobals(objs[i])
+		}
+	})
 	ctx.preparsed = map[string]*ObjectFile{}
 	ctx.preparseErr = map[string]error{}
 	for i, p := range paths {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"gold/archive"
@@ -33,7 +32,9 @@ func (ctx *Context) addObject(obj *ObjectFile) {
 		ctx.comdats[g.signature] = obj
 	}
 	obj.locals = make([]Symbol, obj.FirstGlobal)
-	obj.Symbols = make([]*Symbol, len(obj.esyms))
+	if len(obj.Symbols) != len(obj.esyms) {
+		obj.Symbols = make([]*Symbol, len(obj.esyms))
+	}
 	for i := 1; i < obj.FirstGlobal; i++ {
 		es := obj.esyms[i]
 		name, err := obj.symName(i)
@@ -80,28 +81,52 @@ func (ctx *Context) placeLocal(obj *ObjectFile, i int, s *Symbol) error {
 	return nil
 }
 
+// globalKey is the name global symbol i of obj has in the symbol table:
+// .symver's foo@@V is the default version of foo (verName V), foo@V an old
+// one (hidden, and named so), and an undefined reference is --wrap'ed.
+func (ctx *Context) globalKey(obj *ObjectFile, i int) (name, verName string, hidden bool, err error) {
+	name, err = obj.symName(i)
+	if err != nil {
+		return "", "", false, err
+	}
+	if obj.esyms[i].isUndef() {
+		return ctx.wrapped(name), "", false, nil
+	}
+	if at := strings.IndexByte(name, '@'); at >= 0 {
+		if strings.HasPrefix(name[at:], "@@") {
+			return name[:at], name[at+2:], false, nil
+		}
+		return name, name[at+1:], true, nil
+	}
+	return name, "", false, nil
+}
+
+// internGlobals creates (or finds) the global symbols of an object that
+// is about to be added, so that addObject, which runs serially, need not
+// touch the table. It runs in parallel over the objects of a wave.
+func (ctx *Context) internGlobals(obj *ObjectFile) {
+	obj.Symbols = make([]*Symbol, len(obj.esyms))
+	for i := obj.FirstGlobal; i < len(obj.esyms); i++ {
+		if name, _, _, err := ctx.globalKey(obj, i); err == nil {
+			obj.Symbols[i] = ctx.symbols.get(name)
+		}
+	}
+}
+
 // addGlobal resolves one global symbol of a live object against the table.
 func (ctx *Context) addGlobal(obj *ObjectFile, i int) {
 	es := obj.esyms[i]
-	name, err := obj.symName(i)
+	name, verName, hidden, err := ctx.globalKey(obj, i)
 	if err != nil {
 		ctx.errorf("%s: %v", obj.Name, err)
 		return
 	}
-	verName, hidden := "", false
-	if at := strings.IndexByte(name, '@'); at >= 0 && !es.isUndef() {
-		// .symver: foo@@V is the default version of foo, foo@V an old one.
-		if strings.HasPrefix(name[at:], "@@") {
-			verName, name = name[at+2:], name[:at]
-		} else {
-			verName, hidden = name[at+1:], true
-		}
+	s := obj.Symbols[i] // created by internGlobals, or nil
+	if s == nil {
+		s = ctx.symbols.get(name)
+		obj.Symbols[i] = s
 	}
-	if es.isUndef() {
-		name = ctx.wrapped(name)
-	}
-	s := ctx.intern(name)
-	obj.Symbols[i] = s
+	ctx.met(s)
 	if v := es.vis(); v != elf.STV_DEFAULT && (s.Vis == elf.STV_DEFAULT || v == elf.STV_HIDDEN || v == elf.STV_INTERNAL) {
 		s.Vis = v
 		if v == elf.STV_INTERNAL {
@@ -192,8 +217,9 @@ func (ctx *Context) addShared(so *SharedFile) {
 			if s := ctx.lookup(key); s != nil {
 				s.RefByDSO = true
 			} else {
-				ctx.intern(key).RefByDSO = true
-				ctx.symbols[key].rank = rankUndefined
+				s := ctx.intern(key)
+				s.RefByDSO = true
+				s.rank = rankUndefined
 			}
 			continue
 		}
@@ -316,6 +342,9 @@ func (ctx *Context) drainExtractions() {
 		errs := make([]error, len(wave))
 		ctx.parallelFor(len(wave), func(i int) {
 			objs[i], errs[i] = ctx.parseMember(wave[i])
+			if errs[i] == nil {
+				ctx.internGlobals(objs[i])
+			}
 		})
 		for i, obj := range objs {
 			if errs[i] != nil {
@@ -379,16 +408,6 @@ func (ctx *Context) allocateCommons() {
 			s.Type = elf.STT_OBJECT
 		}
 	}
-}
-
-// sortedNames returns a map's keys in order, for deterministic walks.
-func sortedNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // wrapped applies --wrap to an undefined reference: foo becomes __wrap_foo

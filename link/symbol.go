@@ -58,6 +58,7 @@ type Symbol struct {
 	canonicalPLT  bool // executable takes a function's address: the PLT entry is its address
 	copyRel       bool // executable copies the data into .bss (R_X86_64_COPY)
 	verSym        bool // a version name in .dynsym, not a real symbol
+	ordered       bool // in Context.symbolOrder: a serial pass has met it
 }
 
 // symbolRare is the part of a Symbol few symbols use.
@@ -110,8 +111,17 @@ const (
 )
 
 func newSymbol(name string) *Symbol {
-	return &Symbol{Name: name, DynIdx: -1, GotIdx: -1, GotTPIdx: -1, TLSGDIdx: -1,
-		TLSDescIdx: -1, PltIdx: -1, rank: rankUndefined}
+	s := new(Symbol)
+	initSymbol(s, name)
+	return s
+}
+
+// initSymbol makes a zeroed *s an undefined symbol named name. Field by
+// field: assigning a whole literal costs a copy of the struct per symbol.
+func initSymbol(s *Symbol, name string) {
+	s.Name = name
+	s.DynIdx, s.GotIdx, s.GotTPIdx, s.TLSGDIdx, s.TLSDescIdx, s.PltIdx = -1, -1, -1, -1, -1, -1
+	s.rank = rankUndefined
 }
 
 // Symbol ranks: the definition with the lowest rank wins; among equal ranks

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -73,11 +74,12 @@ func (ctx *Context) reportUndefined() error {
 // version, or in a library that was not given on the command line.
 func (ctx *Context) undefinedHint(s *Symbol) string {
 	var versions []string
-	for _, name := range sortedNames(ctx.symbols) {
-		if strings.HasPrefix(name, s.Name+"@") && ctx.symbols[name].IsDefined() {
+	ctx.symbols.names(func(name string, v *Symbol) {
+		if strings.HasPrefix(name, s.Name+"@") && v.IsDefined() {
 			versions = append(versions, name)
 		}
-	}
+	})
+	sort.Strings(versions)
 	if len(versions) > 0 {
 		return "a definition exists with another version: " + strings.Join(versions, ", ") +
 			"; a plain reference binds only to the default version"
