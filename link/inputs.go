@@ -133,7 +133,7 @@ func (ctx *Context) preparseObjects() {
 	ctx.symbols.reserve(globals / 2)
 	ctx.parallelFor(len(objs), func(i int) {
 		if objs[i] != nil {
-			ctx.internGlobals(objs[i])
+			ctx.prepareSymbols(objs[i])
 		}
 	})
 	ctx.preparsed = map[string]*ObjectFile{}

@@ -26,6 +26,10 @@ type ObjectFile struct {
 	// file (in locals), globals point into the linker's global table.
 	Symbols []*Symbol
 	locals  []Symbol
+	// symbolsReady: prepareSymbols has filled Symbols and locals; the
+	// errors it met wait in localErrs for addObject.
+	symbolsReady bool
+	localErrs    []error
 
 	groups []comdatGroup
 

@@ -31,28 +31,11 @@ func (ctx *Context) addObject(obj *ObjectFile) {
 		}
 		ctx.comdats[g.signature] = obj
 	}
-	obj.locals = make([]Symbol, obj.FirstGlobal)
-	if len(obj.Symbols) != len(obj.esyms) {
-		obj.Symbols = make([]*Symbol, len(obj.esyms))
+	if !obj.symbolsReady {
+		ctx.prepareSymbols(obj)
 	}
-	for i := 1; i < obj.FirstGlobal; i++ {
-		es := obj.esyms[i]
-		name, err := obj.symName(i)
-		if err != nil {
-			ctx.errorf("%s: %v", obj.Name, err)
-			continue
-		}
-		s := &obj.locals[i]
-		*s = Symbol{Name: name, File: obj, Value: es.Value, Size: es.Size, Type: es.typ(),
-			Bind: elf.STB_LOCAL, Vis: es.vis(), IsLocal: true, rank: rankStrong,
-			DynIdx: -1, GotIdx: -1, GotTPIdx: -1, TLSGDIdx: -1, TLSDescIdx: -1, PltIdx: -1}
-		if err := ctx.placeLocal(obj, i, s); err != nil {
-			ctx.errorf("%s: %v", obj.Name, err)
-		}
-		obj.Symbols[i] = s
-	}
-	if len(obj.esyms) > 0 {
-		obj.Symbols[0] = &Symbol{Name: "", IsLocal: true, Abs: true, rank: rankStrong, DynIdx: -1, GotIdx: -1}
+	for _, err := range obj.localErrs {
+		ctx.errorf("%s: %v", obj.Name, err)
 	}
 	for i := obj.FirstGlobal; i < len(obj.esyms); i++ {
 		ctx.addGlobal(obj, i)
@@ -101,11 +84,33 @@ func (ctx *Context) globalKey(obj *ObjectFile, i int) (name, verName string, hid
 	return name, "", false, nil
 }
 
-// internGlobals creates (or finds) the global symbols of an object that
-// is about to be added, so that addObject, which runs serially, need not
-// touch the table. It runs in parallel over the objects of a wave.
-func (ctx *Context) internGlobals(obj *ObjectFile) {
+// prepareSymbols builds an object's local symbols and creates (or finds)
+// its global ones, so that addObject, which runs serially, has only the
+// resolution itself to do. It runs in parallel over the objects of a wave;
+// errors wait in obj.localErrs for addObject to report them in order.
+func (ctx *Context) prepareSymbols(obj *ObjectFile) {
+	obj.symbolsReady = true
+	obj.locals = make([]Symbol, obj.FirstGlobal)
 	obj.Symbols = make([]*Symbol, len(obj.esyms))
+	for i := 1; i < obj.FirstGlobal; i++ {
+		es := obj.esyms[i]
+		name, err := obj.symName(i)
+		if err != nil {
+			obj.localErrs = append(obj.localErrs, err)
+			continue
+		}
+		s := &obj.locals[i]
+		*s = Symbol{Name: name, File: obj, Value: es.Value, Size: es.Size, Type: es.typ(),
+			Bind: elf.STB_LOCAL, Vis: es.vis(), IsLocal: true, rank: rankStrong,
+			DynIdx: -1, GotIdx: -1, GotTPIdx: -1, TLSGDIdx: -1, TLSDescIdx: -1, PltIdx: -1}
+		if err := ctx.placeLocal(obj, i, s); err != nil {
+			obj.localErrs = append(obj.localErrs, err)
+		}
+		obj.Symbols[i] = s
+	}
+	if len(obj.esyms) > 0 {
+		obj.Symbols[0] = &Symbol{Name: "", IsLocal: true, Abs: true, rank: rankStrong, DynIdx: -1, GotIdx: -1}
+	}
 	for i := obj.FirstGlobal; i < len(obj.esyms); i++ {
 		if name, _, _, err := ctx.globalKey(obj, i); err == nil {
 			obj.Symbols[i] = ctx.symbols.get(name)
@@ -343,7 +348,7 @@ func (ctx *Context) drainExtractions() {
 		ctx.parallelFor(len(wave), func(i int) {
 			objs[i], errs[i] = ctx.parseMember(wave[i])
 			if errs[i] == nil {
-				ctx.internGlobals(objs[i])
+				ctx.prepareSymbols(objs[i])
 			}
 		})
 		for i, obj := range objs {
