@@ -53,7 +53,7 @@ type Context struct {
 	buildID      *buildIDSection
 	property     *propertySection
 	symtab       *symtabSection
-	strtab       *strtabSection
+	strtab       *symtabStrings
 	shstrtab     *strtabSection
 	copyBss      *copyRelSection
 	tlsStart     uint64 // address of the PT_TLS segment

@@ -176,7 +176,7 @@ func (ctx *Context) createSyntheticSections() error {
 	}
 	if cfg.Strip != StripAll {
 		ctx.symtab = newSymtabSection()
-		ctx.strtab = newStrtabSection(".strtab", false)
+		ctx.strtab = newSymtabStrings(ctx.symtab)
 		ctx.chunks = append(ctx.chunks, ctx.symtab, ctx.strtab)
 	}
 	for _, o := range ctx.outSecs {

@@ -10,11 +10,15 @@ import (
 type symtabSection struct {
 	chunkHeader
 	entries []symtabEntry
+	files   []string // the FILE entries' names, in order
+	strSize uint64   // of .strtab
 }
 
+// symtabEntry is one .symtab entry: a symbol, or (sym nil, file set) the
+// next name of files.
 type symtabEntry struct {
-	name  uint32
-	sym   *Symbol // nil for FILE entries
+	name  uint32 // offset in .strtab
+	sym   *Symbol
 	local bool
 	file  bool
 }
@@ -36,31 +40,74 @@ func keepLocal(s *Symbol, strip StripMode) bool {
 	return true
 }
 
-// finalizeSymtab chooses the entries and puts their names in .strtab.
+// fileSymbolName is the FILE entry of an object: its base name, or the
+// member name of an archive member.
+func fileSymbolName(obj *ObjectFile) string {
+	name := obj.Name
+	if j := strings.LastIndexByte(name, '('); j >= 0 && strings.HasSuffix(name, ")") {
+		return name[j+1 : len(name)-1]
+	}
+	if j := strings.LastIndexByte(name, '/'); j >= 0 {
+		return name[j+1:]
+	}
+	return name
+}
+
+// finalizeSymtab chooses the entries and gives each name its offset in
+// .strtab, whose bytes are written with the rest of the output. The locals
+// are counted and placed object by object in parallel; a prefix sum puts
+// every object's block where a serial walk would.
 func (ctx *Context) finalizeSymtab() {
 	st := ctx.symtab
-	st.entries = append(st.entries, symtabEntry{})
-	for _, obj := range ctx.objs {
-		fileDone := false
+	type block struct{ entries, bytes int }
+	blocks := make([]block, len(ctx.objs)+1) // blocks[k+1] is object k's
+	ctx.parallelFor(len(ctx.objs), func(k int) {
+		obj := ctx.objs[k]
+		b := &blocks[k+1]
 		for i := 1; i < obj.FirstGlobal && i < len(obj.Symbols); i++ {
-			s := obj.Symbols[i]
-			if !keepLocal(s, ctx.Cfg.Strip) {
-				continue
+			if s := obj.Symbols[i]; keepLocal(s, ctx.Cfg.Strip) {
+				b.entries++
+				b.bytes += len(s.Name) + 1
 			}
-			if !fileDone {
-				fileDone = true
-				name := obj.Name
-				if j := strings.LastIndexByte(name, '('); j >= 0 && strings.HasSuffix(name, ")") {
-					name = name[j+1 : len(name)-1]
-				} else if j := strings.LastIndexByte(name, '/'); j >= 0 {
-					name = name[j+1:]
-				}
-				st.entries = append(st.entries, symtabEntry{name: ctx.strtab.append(name), local: true, file: true})
+		}
+		if b.entries > 0 {
+			b.entries++ // the FILE entry
+			b.bytes += len(fileSymbolName(obj)) + 1
+		}
+	})
+	blocks[0] = block{1, 1} // the null entry, the empty name
+	for k := 1; k < len(blocks); k++ {
+		blocks[k].entries += blocks[k-1].entries
+		blocks[k].bytes += blocks[k-1].bytes
+	}
+	nlocal := blocks[len(blocks)-1].entries
+	st.entries = make([]symtabEntry, nlocal, nlocal+len(ctx.symbolOrder))
+	ctx.parallelFor(len(ctx.objs), func(k int) {
+		obj := ctx.objs[k]
+		e, off := blocks[k].entries, uint32(blocks[k].bytes)
+		if e == blocks[k+1].entries {
+			return
+		}
+		st.entries[e] = symtabEntry{name: off, local: true, file: true}
+		e, off = e+1, off+uint32(len(fileSymbolName(obj))+1)
+		for i := 1; i < obj.FirstGlobal && i < len(obj.Symbols); i++ {
+			if s := obj.Symbols[i]; keepLocal(s, ctx.Cfg.Strip) {
+				st.entries[e] = symtabEntry{name: off, sym: s, local: true}
+				e, off = e+1, off+uint32(len(s.Name)+1)
 			}
-			st.entries = append(st.entries, symtabEntry{name: ctx.strtab.append(s.Name), sym: s, local: true})
+		}
+	})
+	// The FILE entries' names, in entry order (an object with no kept
+	// local has none).
+	st.files = st.files[:0]
+	for k, obj := range ctx.objs {
+		if blocks[k].entries != blocks[k+1].entries {
+			st.files = append(st.files, fileSymbolName(obj))
 		}
 	}
-	// Hidden globals become locals in the output, as ld writes them.
+	off := uint64(blocks[len(blocks)-1].bytes)
+	// Hidden globals become locals in the output, as ld writes them: they
+	// join the locals, the others follow.
 	var globals []symtabEntry
 	for _, s := range ctx.symbolOrder {
 		if s.IsUndefined() && !s.Referenced || s.rank == rankLazy {
@@ -72,7 +119,8 @@ func (ctx *Context) finalizeSymtab() {
 		if s.Shared != nil && !s.Referenced && s.flags == 0 && !s.copyRel {
 			continue
 		}
-		e := symtabEntry{name: ctx.strtab.append(s.Name), sym: s}
+		e := symtabEntry{name: uint32(off), sym: s}
+		off += uint64(len(s.Name)) + 1
 		if s.Vis == elf.STV_HIDDEN && s.isDefinedHere() {
 			e.local = true
 			st.entries = append(st.entries, e)
@@ -82,6 +130,7 @@ func (ctx *Context) finalizeSymtab() {
 	}
 	st.Info = uint32(len(st.entries))
 	st.entries = append(st.entries, globals...)
+	st.strSize = off
 }
 
 func (st *symtabSection) updateSize(ctx *Context) {
@@ -113,6 +162,36 @@ func (st *symtabSection) write(ctx *Context, buf []byte) {
 		le.PutUint16(b[6:], shndx)
 		le.PutUint64(b[8:], value)
 		le.PutUint64(b[16:], s.Size)
+	}
+}
+
+// symtabStrings is .strtab: the names of .symtab's entries, at the offsets
+// finalizeSymtab gave them, copied straight into the output.
+type symtabStrings struct {
+	chunkHeader
+	symtab *symtabSection
+}
+
+func newSymtabStrings(st *symtabSection) *symtabStrings {
+	return &symtabStrings{chunkHeader: chunkHeader{Name: ".strtab", Type: elf.SHT_STRTAB, Align: 1}, symtab: st}
+}
+
+func (s *symtabStrings) updateSize(ctx *Context) { s.Size = s.symtab.strSize }
+
+func (s *symtabStrings) write(ctx *Context, buf []byte) {
+	files := s.symtab.files
+	for _, e := range s.symtab.entries {
+		name := ""
+		switch {
+		case e.file:
+			name, files = files[0], files[1:]
+		case e.sym != nil:
+			name = e.sym.Name
+		default:
+			continue
+		}
+		copy(buf[e.name:], name)
+		buf[int(e.name)+len(name)] = 0
 	}
 }
 
