@@ -48,17 +48,18 @@ type Symbol struct {
 	linkerDef bool // defined by the linker (_end, __bss_start...): Value is final, set by layout
 	VerHidden bool // name@VER (not the default name@@VER)
 
-	WeakRefOnly   bool // every reference is weak: no archive extraction, weak import
-	Referenced    bool // referenced by a regular object (for --as-needed)
-	RefByDSO      bool // referenced by a shared library given as input (executables export it)
-	Exported      bool // in .dynsym as a definition
-	Imported      bool // defined in a shared library: resolved at run time
-	Preemptible   bool // references must go through the dynamic symbol table
-	excludeExport bool // forced local by a version script, --exclude-libs or visibility
-	canonicalPLT  bool // executable takes a function's address: the PLT entry is its address
-	copyRel       bool // executable copies the data into .bss (R_X86_64_COPY)
-	verSym        bool // a version name in .dynsym, not a real symbol
-	ordered       bool // in Context.symbolOrder: a serial pass has met it
+	WeakRefOnly    bool // every reference is weak: no archive extraction, weak import
+	Referenced     bool // referenced by a regular object (for --as-needed)
+	RefByDSO       bool // referenced by a shared library given as input (executables export it)
+	Exported       bool // in .dynsym as a definition
+	Imported       bool // defined in a shared library: resolved at run time
+	Preemptible    bool // references must go through the dynamic symbol table
+	excludeExport  bool // forced local by a version script, --exclude-libs or visibility
+	canonicalPLT   bool // executable takes a function's address: the PLT entry is its address
+	copyRel        bool // executable copies the data into .bss (R_X86_64_COPY)
+	verSym         bool // a version name in .dynsym, not a real symbol
+	ordered        bool // in Context.symbolOrder: a serial pass has met it
+	slotsAllocated bool // allocateGotPlt has given it what its flags ask for
 }
 
 // symbolRare is the part of a Symbol few symbols use.

@@ -264,13 +264,12 @@ func (p *pltSection) write(ctx *Context, buf []byte) {
 // allocateGotPlt gives GOT slots and PLT entries to the symbols the scan
 // marked, walking objects in input order so the layout is deterministic.
 func (ctx *Context) allocateGotPlt() {
-	seen := map[*Symbol]bool{}
 	for _, obj := range ctx.objs {
 		for _, s := range obj.Symbols {
-			if s == nil || s.flags == 0 || seen[s] {
+			if s == nil || s.flags == 0 || s.slotsAllocated {
 				continue
 			}
-			seen[s] = true
+			s.slotsAllocated = true
 			ctx.allocateSymbol(s)
 		}
 	}

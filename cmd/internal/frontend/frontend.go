@@ -68,6 +68,7 @@ func Run(prog string, mode Mode, args []string, stdout, stderr io.Writer) int {
 		report(stderr, prog, errors.New("no input files"))
 		return 1
 	}
+	setGCPolicy()
 	if path := os.Getenv("GOLD_CPUPROFILE"); path != "" {
 		stop, err := startCPUProfile(path)
 		if err != nil {
