@@ -40,14 +40,31 @@ type Archive struct {
 	Path    string
 	Thin    bool
 	Members []Member
-	// Symbols maps a symbol name to the indices in Members of the members
-	// that define it, in archive order without duplicates, so Symbols[s][0]
-	// is the first definition (the one a linker pulls in). It comes from
-	// the GNU "/" (32-bit) or "/SYM64/" (64-bit) index, or the BSD
-	// "__.SYMDEF" / "__.SYMDEF SORTED" (or _64) index. Nil when the archive
-	// has no index.
-	Symbols  map[string][]int
+	// Index is the symbol index as the file lists it: the GNU "/" (32-bit)
+	// or "/SYM64/" (64-bit) index, or the BSD "__.SYMDEF" / "__.SYMDEF
+	// SORTED" (or _64) index, each entry's member checked to exist. A GNU
+	// index lists members in archive order. Nil when there is no index.
+	Index    []IndexEntry
 	HasIndex bool
+
+	symbols map[string][]int // built by Symbols on first use
+}
+
+// IndexEntry says that Members[Member] defines Name.
+type IndexEntry struct {
+	Name   string
+	Member int
+}
+
+// Symbols maps a symbol name to the indices in Members of the members that
+// define it, in archive order without duplicates, so Symbols()[s][0] is the
+// first definition (the one a linker pulls in). Nil when the archive has no
+// index. Built on first use: a linker walking Index needs no map.
+func (a *Archive) Symbols() map[string][]int {
+	if a.symbols == nil && a.Index != nil {
+		a.symbols = symbolMap(a.Index)
+	}
+	return a.symbols
 }
 
 // IsArchive reports whether data starts with a regular or thin ar magic.

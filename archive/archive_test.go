@@ -207,11 +207,11 @@ func TestGNUArchive(t *testing.T) {
 	require.Equal(t, "a.o/", strings.TrimRight(string(data[a.Members[0].Offset:][:16]), " "),
 		"Offset points at the member header")
 
-	require.Equal(t, []int{0}, a.Symbols["foo"])
-	require.Equal(t, []int{1}, a.Symbols["bar"])
-	require.Equal(t, []int{1}, a.Symbols["baz"])
-	require.Equal(t, []int{0, 1}, a.Symbols["dup"], "all definitions, archive order")
-	require.NotContains(t, a.Symbols, "odd")
+	require.Equal(t, []int{0}, a.Symbols()["foo"])
+	require.Equal(t, []int{1}, a.Symbols()["bar"])
+	require.Equal(t, []int{1}, a.Symbols()["baz"])
+	require.Equal(t, []int{0, 1}, a.Symbols()["dup"], "all definitions, archive order")
+	require.NotContains(t, a.Symbols(), "odd")
 
 	// Zero-copy: member data is a window on the input buffer...
 	m := a.Members[2]
@@ -225,7 +225,7 @@ func TestNoIndex(t *testing.T) {
 	dir := gnuFixture(t)
 	a, _ := parseFile(t, filepath.Join(dir, "noindex.a"))
 	require.False(t, a.HasIndex)
-	require.Nil(t, a.Symbols)
+	require.Nil(t, a.Symbols())
 	require.Equal(t, []string{"a.o", longName, "odd.txt"}, names(a))
 }
 
@@ -243,8 +243,8 @@ func TestThinArchive(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, st.Size(), m.Size)
 	}
-	require.Equal(t, []int{1}, a.Symbols["bar"])
-	require.Equal(t, []int{0, 1}, a.Symbols["dup"])
+	require.Equal(t, []int{1}, a.Symbols()["bar"])
+	require.Equal(t, []int{0, 1}, a.Symbols()["dup"])
 
 	// Paths are relative to the archive's directory, even a relative one.
 	data, err := os.ReadFile(filepath.Join(dir, "thin.a"))
@@ -294,7 +294,7 @@ func TestSym64Index(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, a.HasIndex)
 	require.Equal(t, []string{"x.o", "y.o"}, names(a))
-	require.Equal(t, map[string][]int{"f": {1}, "g": {0}}, a.Symbols)
+	require.Equal(t, map[string][]int{"f": {1}, "g": {0}}, a.Symbols())
 }
 
 func TestBSDArchive(t *testing.T) {
@@ -336,7 +336,7 @@ func TestBSDArchive(t *testing.T) {
 			require.Equal(t, int64(4), a.Members[0].Size)
 			require.Equal(t, "SS", string(a.Members[1].Data))
 			require.Equal(t, "W", string(a.Members[2].Data))
-			require.Equal(t, map[string][]int{"s1": {1}, "s2": {0, 2}, "a1": {0}, "a2": {0}}, a.Symbols)
+			require.Equal(t, map[string][]int{"s1": {1}, "s2": {0, 2}, "a1": {0}, "a2": {0}}, a.Symbols())
 		})
 	}
 
@@ -457,7 +457,7 @@ func parseSystem(t *testing.T, name string) *Archive {
 // definer returns the name of the first member defining sym.
 func definer(t *testing.T, a *Archive, sym string) string {
 	t.Helper()
-	idx, ok := a.Symbols[sym]
+	idx, ok := a.Symbols()[sym]
 	require.True(t, ok, "%s not in index", sym)
 	require.NotEmpty(t, idx)
 	return a.Members[idx[0]].Name
@@ -470,7 +470,7 @@ func checkObjects(t *testing.T, a *Archive) {
 	for _, m := range a.Members {
 		require.True(t, bytes.HasPrefix(m.Data, []byte("\x7fELF")), "%s(%s) at %d", a.Path, m.Name, m.Offset)
 	}
-	for s, idx := range a.Symbols {
+	for s, idx := range a.Symbols() {
 		for i := 1; i < len(idx); i++ {
 			require.Less(t, idx[i-1], idx[i], "%s: definitions of %s out of order", a.Path, s)
 		}
@@ -573,7 +573,7 @@ func TestHostileInputsAreNotQuadratic(t *testing.T) {
 		start := time.Now()
 		a, err := Parse("lib.a", data)
 		require.NoError(t, err)
-		list := a.Symbols["dup"]
+		list := a.Symbols()["dup"]
 		require.Len(t, list, members)
 		require.Equal(t, 0, list[0])
 		require.Equal(t, members-1, list[members-1])

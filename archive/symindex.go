@@ -14,7 +14,7 @@ type indexMember struct {
 	body   []byte
 }
 
-// readIndex decodes the symbol index into a.Symbols.
+// readIndex decodes the symbol index into a.Index.
 func (a *Archive) readIndex(ix indexMember) error {
 	switch ix.kind {
 	case kindGNUIndex32:
@@ -43,7 +43,7 @@ func (a *Archive) readGNUIndex(body []byte, w int) error {
 	}
 	offs := body[w : w+int(n)*w]
 	names := string(body[w+int(n)*w:]) // one allocation; every symbol name is a substring
-	s := newSymbolTable(int(n))
+	a.Index = make([]IndexEntry, 0, n)
 	pos := 0
 	for i := 0; i < int(n); i++ {
 		if pos >= len(names) {
@@ -56,11 +56,10 @@ func (a *Archive) readGNUIndex(body []byte, w int) error {
 		} else {
 			pos = len(names) // tolerate a last name that is not NUL terminated
 		}
-		if err := a.addSymbol(s, name, readUint(binary.BigEndian, offs[i*w:], w)); err != nil {
+		if err := a.addSymbol(name, readUint(binary.BigEndian, offs[i*w:], w)); err != nil {
 			return err
 		}
 	}
-	a.Symbols = s.done()
 	return nil
 }
 
@@ -93,7 +92,7 @@ func (a *Archive) readBSDIndex(body []byte, w int) error {
 		return a.indexErr("string table of %d bytes is too large", strSize)
 	}
 	n := len(ranlibs) / (2 * w)
-	s := newSymbolTable(n)
+	a.Index = make([]IndexEntry, 0, n)
 	// Entries may share or overlap names in the string table, so n lookups
 	// of a huge unterminated name would hash gigabytes. Real writers store
 	// each name once per entry; allow that plus generous slack.
@@ -109,11 +108,10 @@ func (a *Archive) readBSDIndex(body []byte, w int) error {
 			return a.indexErr("names overlap: more name bytes than a %d-byte index can hold", len(body))
 		}
 		budget -= uint64(len(name))
-		if err := a.addSymbol(s, name, readUint(order, e[w:], w)); err != nil {
+		if err := a.addSymbol(name, readUint(order, e[w:], w)); err != nil {
 			return err
 		}
 	}
-	a.Symbols = s.done()
 	return nil
 }
 
@@ -141,59 +139,59 @@ func readUint(o binary.ByteOrder, b []byte, w int) uint64 {
 	return o.Uint64(b)
 }
 
-// symbolTable builds Archive.Symbols. Most names have one definition, so
-// their one-element slices are carved from a single backing array instead
-// of one allocation each; the capacity limit makes a second definition
-// reallocate rather than overwrite the neighbour.
-type symbolTable struct {
-	m        map[string][]int
-	backing  []int
-	unsorted []string // names whose list got a definition out of archive order, maybe repeated
-}
-
-func newSymbolTable(n int) *symbolTable {
-	return &symbolTable{m: make(map[string][]int, n), backing: make([]int, 0, n)}
-}
-
 // addSymbol maps the member header offset off to a member index and records
-// it under name.
-func (a *Archive) addSymbol(s *symbolTable, name string, off uint64) error {
+// the index entry. Consecutive entries usually name the same member, so the
+// last lookup is tried first.
+func (a *Archive) addSymbol(name string, off uint64) error {
+	if k := len(a.Index); k > 0 && uint64(a.Members[a.Index[k-1].Member].Offset) == off {
+		a.Index = append(a.Index, IndexEntry{name, a.Index[k-1].Member})
+		return nil
+	}
 	idx, ok := a.memberAt(off)
 	if !ok {
 		return a.indexErr("names offset %#x which is no member header (symbol %q)", off, name)
 	}
-	list, ok := s.m[name]
-	if !ok {
-		k := len(s.backing)
-		s.backing = append(s.backing, idx)
-		s.m[name] = s.backing[k : k+1 : k+1]
-		return nil
-	}
-	last := list[len(list)-1]
-	if idx == last {
-		return nil // the same member listed twice for one name
-	}
-	if idx < last {
-		s.unsorted = append(s.unsorted, name)
-	}
-	s.m[name] = append(list, idx)
+	a.Index = append(a.Index, IndexEntry{name, idx})
 	return nil
 }
 
-// done puts every list in archive order without duplicates, so [0] is the
-// first definition (the one a linker pulls in). GNU indexes are already in
-// archive order; a BSD "SORTED" index is in name order. Sorting once at the
+// symbolMap builds Archive.Symbols from the index. Most names have one
+// definition, so their one-element slices are carved from a single backing
+// array instead of one allocation each; the capacity limit makes a second
+// definition reallocate rather than overwrite the neighbour. The lists end
+// in archive order without duplicates: GNU indexes are already in archive
+// order, a BSD "SORTED" index is in name order, and sorting once at the
 // end, rather than inserting in place, keeps hostile input from going
 // quadratic.
-func (s *symbolTable) done() map[string][]int {
-	// A name can be queued many times; sort each list once.
-	slices.Sort(s.unsorted)
-	for _, name := range slices.Compact(s.unsorted) {
-		list := s.m[name]
-		slices.Sort(list)
-		s.m[name] = slices.Compact(list)
+func symbolMap(index []IndexEntry) map[string][]int {
+	m := make(map[string][]int, len(index))
+	backing := make([]int, 0, len(index))
+	var unsorted []string // names whose list got a definition out of archive order, maybe repeated
+	for _, e := range index {
+		list, ok := m[e.Name]
+		if !ok {
+			k := len(backing)
+			backing = append(backing, e.Member)
+			m[e.Name] = backing[k : k+1 : k+1]
+			continue
+		}
+		last := list[len(list)-1]
+		if e.Member == last {
+			continue // the same member listed twice for one name
+		}
+		if e.Member < last {
+			unsorted = append(unsorted, e.Name)
+		}
+		m[e.Name] = append(list, e.Member)
 	}
-	return s.m
+	// A name can be queued many times; sort each list once.
+	slices.Sort(unsorted)
+	for _, name := range slices.Compact(unsorted) {
+		list := m[name]
+		slices.Sort(list)
+		m[name] = slices.Compact(list)
+	}
+	return m
 }
 
 // memberAt finds the member whose header is at off. Members are in file

@@ -268,23 +268,16 @@ func (ctx *Context) addArchive(ar *archive.Archive, in Input, prio int, mapping 
 		ctx.indexArchive(ai)
 		return
 	}
-	// Walk the index in member order, then name order, so extraction order,
-	// and with it the output, does not depend on map iteration.
-	type entry struct {
-		name   string
-		member int
+	// Walk the index in member order, so extraction order, and with it the
+	// output, is the archive's. A GNU index is in member order already.
+	byMember := func(a, b archive.IndexEntry) int { return cmp.Compare(a.Member, b.Member) }
+	entries := ar.Index
+	if !slices.IsSortedFunc(entries, byMember) {
+		entries = slices.Clone(entries)
+		slices.SortStableFunc(entries, byMember)
 	}
-	entries := make([]entry, 0, len(ar.Symbols))
-	for name, members := range ar.Symbols {
-		for _, m := range members {
-			entries = append(entries, entry{name, m})
-		}
-	}
-	slices.SortFunc(entries, func(a, b entry) int {
-		return cmp.Or(cmp.Compare(a.member, b.member), strings.Compare(a.name, b.name))
-	})
 	for _, e := range entries {
-		ctx.offerLazy(e.name, ai.members[e.member])
+		ctx.offerLazy(e.Name, ai.members[e.Member])
 	}
 }
 

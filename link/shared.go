@@ -103,6 +103,7 @@ func parseShared(name string, data []byte) (*SharedFile, error) {
 	if versym != nil && len(versym) < n*2 {
 		return nil, fmt.Errorf(".gnu.version has %d entries for %d symbols", len(versym)/2, n)
 	}
+	f.Syms = make([]sharedSym, 0, n)
 	for i := 1; i < n; i++ {
 		s := readSym(dynsym[i*symSize:])
 		if s.bind() == elf.STB_LOCAL {

@@ -33,7 +33,8 @@ const symbolSlab = 256
 func newSymbolTable() *symbolTable {
 	t := &symbolTable{seed: maphash.MakeSeed()}
 	for i := range t.shards {
-		t.shards[i].m = map[string]*Symbol{}
+		// Room for libc.so.6's symbols, which nearly every link reads.
+		t.shards[i].m = make(map[string]*Symbol, 128)
 	}
 	return t
 }
