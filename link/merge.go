@@ -23,6 +23,9 @@ type mergeableSection struct {
 	offsets []uint32 // start of each piece in the input section
 	hashes  []uint64
 	refs    []pieceRef // the distinct piece each piece is
+	// shardPos counts the section's pieces in each shard (split), then
+	// says where they start in the table's byShard lists (bucket).
+	shardPos [mergeShards]uint32
 }
 
 // pieceRef names a distinct piece: its shard and its index there.
@@ -57,7 +60,10 @@ type mergedSection struct {
 	sections []*mergeableSection // in input order
 	align    uint64
 	shards   [mergeShards][]distinctPiece
-	order    []pieceRef // distinct pieces in first-occurrence order
+	// byShard lists each shard's pieces (section index << 32 | piece
+	// index) in input order, so a shard walks its own pieces only.
+	byShard [mergeShards][]uint64
+	order   []pieceRef // distinct pieces in first-occurrence order
 	holder   *InputSection
 }
 
@@ -98,8 +104,24 @@ func (ctx *Context) splitMergeable() error {
 	if err := ctx.checkpoint(); err != nil {
 		return err
 	}
-	// Shard s deduplicates the pieces whose hash falls in it, walking every
-	// table's sections in input order.
+	// Bucket the pieces by shard: the counts split made, summed over each
+	// table's sections in input order, say where each section's go.
+	for _, t := range order {
+		var total [mergeShards]uint32
+		for _, m := range t.sections {
+			for s := range m.shardPos {
+				n := m.shardPos[s]
+				m.shardPos[s] = total[s]
+				total[s] += n
+			}
+		}
+		for s := range t.byShard {
+			t.byShard[s] = make([]uint64, total[s])
+		}
+	}
+	ctx.parallelFor(len(all), func(i int) { all[i].bucket() })
+	// Shard s deduplicates the pieces whose hash falls in it, in input
+	// order.
 	ctx.parallelFor(mergeShards, func(s int) {
 		for _, t := range order {
 			t.dedupShard(s)
@@ -135,14 +157,8 @@ func (ctx *Context) splitMergeable() error {
 // dedupShard finds the distinct pieces of one shard with an open-addressing
 // table of (hash, piece) slots: no maps, no pointers.
 func (t *mergedSection) dedupShard(s int) {
-	n := 0
-	for _, m := range t.sections {
-		for _, h := range m.hashes {
-			if int(h&(mergeShards-1)) == s {
-				n++
-			}
-		}
-	}
+	list := t.byShard[s]
+	n := len(list)
 	if n == 0 {
 		return
 	}
@@ -159,28 +175,37 @@ func (t *mergedSection) dedupShard(s int) {
 		slots[i].ref = -1
 	}
 	pieces := make([]distinctPiece, 0, n)
-	for _, m := range t.sections {
-		for pi, h := range m.hashes {
-			if int(h&(mergeShards-1)) != s {
-				continue
+	for _, at := range list {
+		m, pi := t.sections[at>>32], int(uint32(at))
+		h := m.hashes[pi]
+		data := m.pieceData(pi)
+		for j := int(h>>shardBits) & (size - 1); ; j = (j + 1) & (size - 1) {
+			sl := &slots[j]
+			if sl.ref < 0 {
+				sl.hash, sl.ref = h, int32(len(pieces))
+				pieces = append(pieces, distinctPiece{first: at})
+				m.refs[pi] = makeRef(s, int(sl.ref))
+				break
 			}
-			data := m.pieceData(pi)
-			for j := int(h>>shardBits) & (size - 1); ; j = (j + 1) & (size - 1) {
-				sl := &slots[j]
-				if sl.ref < 0 {
-					sl.hash, sl.ref = h, int32(len(pieces))
-					pieces = append(pieces, distinctPiece{first: uint64(m.index)<<32 | uint64(pi)})
-					m.refs[pi] = makeRef(s, int(sl.ref))
-					break
-				}
-				if sl.hash == h && bytes.Equal(t.data(pieces[sl.ref].first), data) {
-					m.refs[pi] = makeRef(s, int(sl.ref))
-					break
-				}
+			if sl.hash == h && bytes.Equal(t.data(pieces[sl.ref].first), data) {
+				m.refs[pi] = makeRef(s, int(sl.ref))
+				break
 			}
 		}
 	}
 	t.shards[s] = pieces
+	t.byShard[s] = nil
+}
+
+// bucket writes the section's pieces into its table's shard lists, at the
+// places shardPos gives.
+func (m *mergeableSection) bucket() {
+	pos := m.shardPos
+	for pi, h := range m.hashes {
+		s := h & (mergeShards - 1)
+		m.table.byShard[s][pos[s]] = uint64(m.index)<<32 | uint64(pi)
+		pos[s]++
+	}
 }
 
 // data returns the bytes of the piece that first occurs at first.
@@ -262,7 +287,9 @@ func (m *mergeableSection) split() error {
 	m.hashes = make([]uint64, len(m.offsets))
 	m.refs = make([]pieceRef, len(m.offsets))
 	for i := range m.offsets {
-		m.hashes[i] = maphash.Bytes(mergeSeed, m.pieceData(i))
+		h := maphash.Bytes(mergeSeed, m.pieceData(i))
+		m.hashes[i] = h
+		m.shardPos[h&(mergeShards-1)]++
 	}
 	return nil
 }
