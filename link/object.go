@@ -141,7 +141,10 @@ func (f *ObjectFile) sectionData(i uint32) ([]byte, error) {
 	if h.Type == elf.SHT_NOBITS {
 		return nil, nil
 	}
-	return slice(f.data, h.Offset, h.Size, fmt.Sprintf("section %d", i))
+	if h.Offset <= uint64(len(f.data)) && h.Size <= uint64(len(f.data))-h.Offset {
+		return f.data[h.Offset : h.Offset+h.Size], nil
+	}
+	return slice(f.data, h.Offset, h.Size, fmt.Sprintf("section %d", i)) // the error, worded once
 }
 
 func (f *ObjectFile) sectionName(i uint32) string {

@@ -3,6 +3,7 @@ package link
 import (
 	"debug/elf"
 	"fmt"
+	"sync/atomic"
 
 	"gold/pic"
 )
@@ -43,19 +44,68 @@ func (ctx *Context) target(s *Symbol) pic.Target {
 // isStatic reports whether the output has no dynamic section at all.
 func (ctx *Context) isStatic() bool { return ctx.Cfg.Kind == OutputStaticExec }
 
+// relocScan is one worker's view of the scan of one object: objects are
+// scanned in parallel, and what must come out in input order (errors,
+// undefined references) or is shared (the Context's flags) waits here for
+// the serial merge. Symbols' needs are set with atomic ORs.
+type relocScan struct {
+	ctx     *Context
+	errs    []string
+	undefs  []undefRef
+	gotPlt  bool // a GOT-relative reference needs .got.plt
+	tlsld   bool // a local-dynamic TLS reference needs the module's GOT pair
+	static  bool // initial-exec TLS in a shared object (DF_STATIC_TLS)
+	textRel bool // a dynamic relocation patches read-only memory
+}
+
+// undefRef is a reference to an undefined symbol, reported after the scan.
+type undefRef struct {
+	s   *Symbol
+	sec *InputSection
+	r   rela
+}
+
+func (sc *relocScan) errorf(format string, args ...any) {
+	sc.errs = append(sc.errs, fmt.Sprintf(format, args...))
+}
+
+// need records what a reference asks of s.
+func need(s *Symbol, f uint32) {
+	if atomic.LoadUint32(&s.flags)&f != f {
+		atomic.OrUint32(&s.flags, f)
+	}
+}
+
 func (ctx *Context) scanRelocs() error {
-	for _, obj := range ctx.objs {
-		for _, sec := range obj.Sections {
+	scans := make([]relocScan, len(ctx.objs))
+	ctx.parallelFor(len(ctx.objs), func(k int) {
+		sc := &scans[k]
+		sc.ctx = ctx
+		for _, sec := range ctx.objs[k].Sections {
 			if sec == nil || !sec.Live || !sec.isAlloc() || sec.NumRels() == 0 {
 				continue
 			}
-			ctx.scanSection(sec)
+			sc.scanSection(sec)
 		}
+	})
+	for k := range scans {
+		sc := &scans[k]
+		for _, msg := range sc.errs {
+			ctx.errorf("%s", msg)
+		}
+		for _, u := range sc.undefs {
+			ctx.noteUndefined(u.s, u.sec, u.r)
+		}
+		ctx.gotPlt.needed = ctx.gotPlt.needed || sc.gotPlt
+		ctx.got.needTLSLD = ctx.got.needTLSLD || sc.tlsld
+		ctx.staticTLS = ctx.staticTLS || sc.static
+		ctx.textRel = ctx.textRel || sc.textRel
 	}
 	return ctx.checkpoint()
 }
 
-func (ctx *Context) scanSection(sec *InputSection) {
+func (sc *relocScan) scanSection(sec *InputSection) {
+	ctx := sc.ctx
 	out := ctx.outputKind()
 	writable := sec.Flags&elf.SHF_WRITE != 0
 	sec.numRelative, sec.numDynamic = 0, 0
@@ -70,128 +120,128 @@ func (ctx *Context) scanSection(sec *InputSection) {
 			continue
 		}
 		if s.IsUndefined() && !s.IsLocal && r.Type != elf.R_X86_64_NONE {
-			ctx.noteUndefined(s, sec, r)
+			sc.undefs = append(sc.undefs, undefRef{s, sec, r})
 		}
 		t := ctx.target(s)
 		if ctx.takesIfuncAddress(s, t, r.Type) {
 			// Every way of taking the address must agree: the PLT entry
 			// becomes the function's address (lld's canonical PLT).
-			s.flags |= needsPLT | needsCanonicalPLT
+			need(s, needsPLT|needsCanonicalPLT)
 		}
 		switch r.Type {
 		case elf.R_X86_64_NONE, elf.R_X86_64_SIZE32, elf.R_X86_64_SIZE64, elf.R_X86_64_DTPOFF32, elf.R_X86_64_DTPOFF64,
 			elf.R_X86_64_TLSDESC_CALL:
 		case elf.R_X86_64_64:
-			ctx.noteAbsolute(sec, r, s, pic.Absolute64(out, t, writable), writable)
+			sc.noteAbsolute(sec, r, s, pic.Absolute64(out, t, writable), writable)
 		case elf.R_X86_64_32, elf.R_X86_64_32S, elf.R_X86_64_16, elf.R_X86_64_8:
-			ctx.noteAbsolute(sec, r, s, pic.Absolute32(out, t), writable)
+			sc.noteAbsolute(sec, r, s, pic.Absolute32(out, t), writable)
 		case elf.R_X86_64_PC32, elf.R_X86_64_PC64, elf.R_X86_64_PC16, elf.R_X86_64_PC8:
-			ctx.notePCRel(sec, r, s, pic.PCRelative(out, t))
+			sc.notePCRel(sec, r, s, pic.PCRelative(out, t))
 		case elf.R_X86_64_PLT32:
 			if pic.Call(t) == pic.PLT || s.Type == elf.STT_GNU_IFUNC {
-				s.flags |= needsPLT
+				need(s, needsPLT)
 			}
 		case elf.R_X86_64_GOTPCRELX, elf.R_X86_64_REX_GOTPCRELX:
 			if t == pic.Local && s.Type != elf.STT_GNU_IFUNC &&
 				pic.CanRelaxGOTPCRELX(sec.Data, r.Off, r.Type == elf.R_X86_64_REX_GOTPCRELX) {
 				continue
 			}
-			s.flags |= needsGOT
+			need(s, needsGOT)
 		case elf.R_X86_64_GOTPCREL, elf.R_X86_64_GOTPCREL64, elf.R_X86_64_GOT32, elf.R_X86_64_GOT64:
-			s.flags |= needsGOT
+			need(s, needsGOT)
 		case elf.R_X86_64_GOTOFF64, elf.R_X86_64_GOTPC32, elf.R_X86_64_GOTPC64:
-			ctx.gotPlt.needed = true
+			sc.gotPlt = true
 		case elf.R_X86_64_TLSGD:
 			switch {
 			case out == pic.Shared:
-				s.flags |= needsTLSGD
+				need(s, needsTLSGD)
 			case t == pic.Local:
 				i++ // GD→LE: the call to __tls_get_addr that follows goes away
 			default:
-				s.flags |= needsGOTTP
+				need(s, needsGOTTP)
 				i++
 			}
 		case elf.R_X86_64_TLSLD:
 			if out == pic.Shared {
-				ctx.got.needTLSLD = true
+				sc.tlsld = true
 			} else {
 				i++
 			}
 		case elf.R_X86_64_GOTTPOFF:
 			if out == pic.Shared || t != pic.Local {
-				s.flags |= needsGOTTP
-				ctx.staticTLS = out == pic.Shared
+				need(s, needsGOTTP)
+				sc.static = sc.static || out == pic.Shared
 			}
 		case elf.R_X86_64_GOTPC32_TLSDESC:
 			switch {
 			case out == pic.Shared:
-				s.flags |= needsTLSDesc
+				need(s, needsTLSDesc)
 			case t != pic.Local:
-				s.flags |= needsGOTTP
+				need(s, needsGOTTP)
 			}
 		case elf.R_X86_64_TPOFF32, elf.R_X86_64_TPOFF64:
 			if out == pic.Shared {
-				ctx.errorf("%s: relocation %v against %s can not be used when making a shared object; recompile with -fPIC", ctx.where(sec, r.Off), relocName(r.Type), symDisplay(s))
+				sc.errorf("%s: relocation %v against %s can not be used when making a shared object; recompile with -fPIC", ctx.where(sec, r.Off), relocName(r.Type), symDisplay(s))
 			}
 		default:
-			ctx.errorf("%s: unsupported relocation type %v against %s", ctx.where(sec, r.Off), relocName(r.Type), symDisplay(s))
+			sc.errorf("%s: unsupported relocation type %v against %s", ctx.where(sec, r.Off), relocName(r.Type), symDisplay(s))
 		}
 	}
 }
 
 // noteAbsolute records what an absolute reference needs.
-func (ctx *Context) noteAbsolute(sec *InputSection, r rela, s *Symbol, a pic.Action, writable bool) {
+func (sc *relocScan) noteAbsolute(sec *InputSection, r rela, s *Symbol, a pic.Action, writable bool) {
 	switch a {
 	case pic.Relative:
 		sec.numRelative++
-		ctx.noteTextRel(sec, r, s, writable)
+		sc.noteTextRel(sec, r, s, writable)
 	case pic.Dynamic:
 		sec.numDynamic++
-		s.flags |= needsDynsym
-		ctx.noteTextRel(sec, r, s, writable)
+		need(s, needsDynsym)
+		sc.noteTextRel(sec, r, s, writable)
 	case pic.Copy:
-		s.flags |= needsCopy
+		need(s, needsCopy)
 	case pic.CanonicalPLT:
-		s.flags |= needsPLT | needsCanonicalPLT
+		need(s, needsPLT|needsCanonicalPLT)
 	case pic.Error:
-		ctx.errorf("%s: relocation %v against %s can not be used when making a %s; recompile with -fPIC",
-			ctx.where(sec, r.Off), r.Type, symDisplay(s), ctx.kindName())
+		sc.errorf("%s: relocation %v against %s can not be used when making a %s; recompile with -fPIC",
+			sc.ctx.where(sec, r.Off), r.Type, symDisplay(s), sc.ctx.kindName())
 	}
 }
 
 // notePCRel records what a direct PC-relative reference needs.
-func (ctx *Context) notePCRel(sec *InputSection, r rela, s *Symbol, a pic.Action) {
+func (sc *relocScan) notePCRel(sec *InputSection, r rela, s *Symbol, a pic.Action) {
 	switch a {
 	case pic.Copy:
 		if s.Shared == nil {
-			ctx.errorf("%s: relocation %v against undefined symbol %s can not be used when making a %s; recompile with -fPIC",
-				ctx.where(sec, r.Off), r.Type, symDisplay(s), ctx.kindName())
+			sc.errorf("%s: relocation %v against undefined symbol %s can not be used when making a %s; recompile with -fPIC",
+				sc.ctx.where(sec, r.Off), r.Type, symDisplay(s), sc.ctx.kindName())
 			return
 		}
-		s.flags |= needsCopy
+		need(s, needsCopy)
 	case pic.CanonicalPLT:
-		s.flags |= needsPLT | needsCanonicalPLT
+		need(s, needsPLT|needsCanonicalPLT)
 	case pic.Error:
 		hint := "recompile with -fPIC"
 		if s.isDefinedHere() && s.Preemptible {
 			hint = "link with -Bsymbolic (the symbol is defined in this library), or recompile with -fPIC"
 		}
-		ctx.errorf("%s: relocation %v against symbol %s can not be used when making a %s; %s",
-			ctx.where(sec, r.Off), r.Type, symDisplay(s), ctx.kindName(), hint)
+		sc.errorf("%s: relocation %v against symbol %s can not be used when making a %s; %s",
+			sc.ctx.where(sec, r.Off), r.Type, symDisplay(s), sc.ctx.kindName(), hint)
 	}
 }
 
 // noteTextRel records a dynamic relocation in read-only memory.
-func (ctx *Context) noteTextRel(sec *InputSection, r rela, s *Symbol, writable bool) {
+func (sc *relocScan) noteTextRel(sec *InputSection, r rela, s *Symbol, writable bool) {
 	if writable {
 		return
 	}
-	if ctx.Cfg.ZText {
-		ctx.errorf("%s: relocation %v against %s in read-only section %s; recompile with -fPIC",
-			ctx.where(sec, r.Off), r.Type, symDisplay(s), sec.Name)
+	if sc.ctx.Cfg.ZText {
+		sc.errorf("%s: relocation %v against %s in read-only section %s; recompile with -fPIC",
+			sc.ctx.where(sec, r.Off), r.Type, symDisplay(s), sec.Name)
 		return
 	}
-	ctx.textRel = true
+	sc.textRel = true
 }
 
 func (ctx *Context) kindName() string {
