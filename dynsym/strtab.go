@@ -3,6 +3,7 @@ package dynsym
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -41,6 +42,10 @@ func (t *StringTable) Add(s string) uint32 {
 	t.offs[s] = off
 	return off
 }
+
+// Grow makes room for n more bytes of names, so a caller that knows what it
+// will add appends without reallocating.
+func (t *StringTable) Grow(n int) { t.buf = slices.Grow(t.buf, n) }
 
 // Append adds s without looking for an earlier copy, for names the caller
 // knows to be distinct (dynamic symbol names): at 100,000 symbols the

@@ -78,7 +78,8 @@ func dynName(s *Symbol) string {
 // finalizeDynsym chooses the dynamic symbols and orders them.
 func (ctx *Context) finalizeDynsym() {
 	d := ctx.dynsym
-	var undefs, defs []*Symbol
+	var undefs []*Symbol
+	defs := make([]*Symbol, 0, len(ctx.symbolOrder)/2)
 	for _, s := range ctx.symbolOrder {
 		switch {
 		case s.Exported && !s.IsUndefined() && s.Shared == nil:
@@ -105,21 +106,38 @@ func (ctx *Context) finalizeDynsym() {
 		perm, nb := dynsym.SortForGNUHash(names)
 		d.nbuckets = nb
 		sorted := make([]*Symbol, len(defs))
+		sortedNames := make([]string, len(defs))
 		for i, p := range perm {
-			sorted[i] = defs[p]
+			sorted[i], sortedNames[i] = defs[p], names[p]
 		}
-		defs = sorted
+		defs, names = sorted, sortedNames
 	}
 	d.syms = append(d.syms, defs...)
 	// Dynamic symbol names are distinct (one entry per name and version):
-	// append them without a deduplication map.
+	// append them without a deduplication map, into a table grown once.
+	size := 0
+	for _, s := range d.syms[:d.firstDef] {
+		if s != nil {
+			size += len(s.Name) + 1
+		}
+	}
+	for _, n := range names {
+		size += len(n) + 1
+	}
+	ctx.dynstr.tab.Grow(size)
 	d.nameOff = make([]uint32, len(d.syms))
 	for i, s := range d.syms {
 		if s == nil {
 			continue
 		}
 		s.DynIdx = int32(i)
-		d.nameOff[i] = ctx.dynstr.tab.Append(dynName(s))
+		name := ""
+		if i >= d.firstDef {
+			name = names[i-d.firstDef]
+		} else {
+			name = dynName(s)
+		}
+		d.nameOff[i] = ctx.dynstr.tab.Append(name)
 		if s.Shared != nil {
 			s.Shared.Used = true
 		}
