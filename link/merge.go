@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"debug/elf"
 	"hash/maphash"
-	"sort"
 )
 
 // SHF_MERGE sections (string literals, constants, .debug_str) are split
@@ -304,12 +303,22 @@ func allZero(b []byte) bool {
 }
 
 // pieceAt finds the piece holding input offset off.
+// A hand-written binary search: sort.Search's closure is not inlined, and
+// every debug-info relocation into .debug_str comes through here.
 func (m *mergeableSection) pieceAt(off uint64) (int, bool) {
-	i := sort.Search(len(m.offsets), func(i int) bool { return uint64(m.offsets[i]) > off }) - 1
-	if i < 0 {
+	lo, hi := 0, len(m.offsets) // the first piece starting after off is in [lo, hi]
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if uint64(m.offsets[mid]) > off {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	if lo == 0 {
 		return 0, false
 	}
-	return i, true
+	return lo - 1, true
 }
 
 // addrOf maps an input offset of the section to its output address.
