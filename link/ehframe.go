@@ -25,19 +25,26 @@ type ehRecord struct {
 	pcRel     int // relocation index of the FDE's initial location, -1 if none
 }
 
-// parseEhFrames parses every live .eh_frame input section.
+// parseEhFrames parses every live .eh_frame input section, in parallel over
+// objects; errors are reported in input order.
 func (ctx *Context) parseEhFrames() error {
-	for _, obj := range ctx.objs {
-		for _, sec := range obj.Sections {
+	errs := make([][]error, len(ctx.objs))
+	ctx.parallelFor(len(ctx.objs), func(k int) {
+		for _, sec := range ctx.objs[k].Sections {
 			if sec == nil || !sec.Live || sec.Name != ".eh_frame" || sec.Type == elf.SHT_NOBITS {
 				continue
 			}
 			eh, err := parseEhFrame(sec)
 			if err != nil {
-				ctx.errorf("%s: %v", sec, err)
+				errs[k] = append(errs[k], fmt.Errorf("%s: %v", sec, err))
 				continue
 			}
 			sec.eh = eh
+		}
+	})
+	for _, objErrs := range errs {
+		for _, err := range objErrs {
+			ctx.errorf("%v", err)
 		}
 	}
 	return ctx.checkpoint()
