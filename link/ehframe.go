@@ -114,9 +114,11 @@ func parseEhFrame(sec *InputSection) (*ehFrameSection, error) {
 }
 
 // dropDeadFDEs marks FDEs whose function was discarded, and lays out what
-// remains. Runs after COMDAT and --gc-sections decisions.
+// remains, in parallel over objects (each writes only its own records).
+// Runs after COMDAT and --gc-sections decisions.
 func (ctx *Context) dropDeadFDEs() {
-	for _, obj := range ctx.objs {
+	ctx.parallelFor(len(ctx.objs), func(k int) {
+		obj := ctx.objs[k]
 		for _, sec := range obj.Sections {
 			if sec == nil || sec.eh == nil {
 				continue
@@ -142,7 +144,7 @@ func (ctx *Context) dropDeadFDEs() {
 			eh.size = off
 			sec.Size = off
 		}
-	}
+	})
 }
 
 // relLive reports whether the relocation at input offset off belongs to a
