@@ -69,6 +69,12 @@ func SortForGNUHash(names []string) (perm []int, nbuckets uint32) {
 	return perm, nbuckets
 }
 
+// GNUHashSize is the size of the .gnu.hash BuildGNUHash makes for count
+// names in nbuckets buckets, known before the names are final.
+func GNUHashSize(count int, nbuckets uint32) int {
+	return gnuHeaderSize + 8*int(gnuBloomWords(count)) + 4*int(nbuckets) + 4*count
+}
+
 // BuildGNUHash returns the .gnu.hash contents. names is the hashed tail of
 // .dynsym, already in final order (see SortForGNUHash), whose first entry
 // has dynsym index symoffset. Names not grouped by bucket cannot be encoded
@@ -79,8 +85,7 @@ func BuildGNUHash(symoffset uint32, names []string, nbuckets uint32) []byte {
 		panic("dynsym: BuildGNUHash with 0 buckets")
 	}
 	nbloom := gnuBloomWords(len(names))
-	size := gnuHeaderSize + 8*int(nbloom) + 4*int(nbuckets) + 4*len(names)
-	out := make([]byte, size)
+	out := make([]byte, GNUHashSize(len(names), nbuckets))
 	le := binary.LittleEndian
 	le.PutUint32(out[0:], nbuckets)
 	le.PutUint32(out[4:], symoffset)
@@ -91,8 +96,15 @@ func BuildGNUHash(symoffset uint32, names []string, nbuckets uint32) []byte {
 	chain := buckets[4*nbuckets:]
 
 	prev := int64(-1)
+	next := uint32(0)
+	if len(names) > 0 {
+		next = GNUHash(names[0])
+	}
 	for i, n := range names {
-		h := GNUHash(n)
+		h := next
+		if i+1 < len(names) {
+			next = GNUHash(names[i+1])
+		}
 		w := bloom[8*((h/64)&(nbloom-1)):]
 		le.PutUint64(w, le.Uint64(w)|1<<(h%64)|1<<((h>>gnuBloomShift)%64))
 
@@ -104,7 +116,7 @@ func BuildGNUHash(symoffset uint32, names []string, nbuckets uint32) []byte {
 			le.PutUint32(buckets[4*b:], symoffset+uint32(i))
 			prev = int64(b)
 		}
-		last := i == len(names)-1 || GNUHash(names[i+1])%nbuckets != b
+		last := i == len(names)-1 || next%nbuckets != b
 		if last {
 			h |= 1
 		} else {

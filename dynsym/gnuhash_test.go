@@ -42,6 +42,7 @@ func TestGNUHashRoundTrip(t *testing.T) {
 			}
 			const symoffset = 5 // index 0 plus four undefined symbols
 			sorted, data := buildHashed(names, symoffset)
+			require.Len(t, data, GNUHashSize(n, GNUHashBuckets(n)), "GNUHashSize")
 			dynsym := append([]string{"", "u1", "u2", "u3", "u4"}, sorted...)
 
 			tab, err := ParseGNUHash(data)

@@ -216,7 +216,21 @@ func (ctx *Context) allocateDynamic() error {
 	return ctx.checkpoint()
 }
 
+// finalizeSections builds the dynamic symbol table and what hangs off it,
+// and .symtab, side by side: they read the same symbols but neither writes
+// what the other reads.
 func (ctx *Context) finalizeSections() error {
+	ctx.parallelFor(2, func(i int) {
+		if i == 0 {
+			ctx.finalizeDynamicSections()
+		} else if ctx.symtab != nil {
+			ctx.finalizeSymtab()
+		}
+	})
+	return ctx.checkpoint()
+}
+
+func (ctx *Context) finalizeDynamicSections() {
 	if ctx.dynsym != nil {
 		ctx.finalizeDynsym()
 		if len(ctx.verDefs) > 0 {
@@ -240,10 +254,6 @@ func (ctx *Context) finalizeSections() error {
 	} else {
 		ctx.countDynRelocs()
 	}
-	if ctx.symtab != nil {
-		ctx.finalizeSymtab()
-	}
-	return ctx.checkpoint()
 }
 
 func (ctx *Context) layout() error {

@@ -188,28 +188,36 @@ func (d *dynsymSection) write(ctx *Context, buf []byte) {
 // gnuHashSection is .gnu.hash over the exported definitions.
 type gnuHashSection struct {
 	chunkHeader
-	data []byte
 }
 
 func newGnuHashSection() *gnuHashSection {
 	return &gnuHashSection{chunkHeader: chunkHeader{Name: ".gnu.hash", Type: elf.SHT_GNU_HASH, Flags: elf.SHF_ALLOC, Align: 8}}
 }
 
+// buckets is the table's bucket count, as SortForGNUHash chose it.
+func (g *gnuHashSection) buckets(ctx *Context) uint32 {
+	d := ctx.dynsym
+	if d.nbuckets == 0 {
+		return dynsym.GNUHashBuckets(len(d.syms) - d.firstDef)
+	}
+	return d.nbuckets
+}
+
 func (g *gnuHashSection) updateSize(ctx *Context) {
+	d := ctx.dynsym
+	g.Size = uint64(dynsym.GNUHashSize(len(d.syms)-d.firstDef, g.buckets(ctx)))
+}
+
+// write builds the table, in the parallel write phase rather than at
+// layout, which only needs its size.
+func (g *gnuHashSection) write(ctx *Context, buf []byte) {
 	d := ctx.dynsym
 	names := make([]string, 0, len(d.syms)-d.firstDef)
 	for _, s := range d.syms[d.firstDef:] {
 		names = append(names, dynName(s))
 	}
-	nb := d.nbuckets
-	if nb == 0 {
-		nb = dynsym.GNUHashBuckets(len(names))
-	}
-	g.data = dynsym.BuildGNUHash(uint32(d.firstDef), names, nb)
-	g.Size = uint64(len(g.data))
+	copy(buf, dynsym.BuildGNUHash(uint32(d.firstDef), names, g.buckets(ctx)))
 }
-
-func (g *gnuHashSection) write(ctx *Context, buf []byte) { copy(buf, g.data) }
 
 // sysvHashSection is the classic .hash over every dynamic symbol.
 type sysvHashSection struct {
