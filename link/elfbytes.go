@@ -62,6 +62,21 @@ type esym struct {
 	Size  uint64
 }
 
+// esym must stay Elf64_Sym's exact layout: readSymbols uses an aligned
+// symbol table in place. These fail to compile if a field moves.
+var (
+	_ [24 - unsafe.Sizeof(esym{})]struct{}
+	_ [unsafe.Sizeof(esym{}) - 24]struct{}
+	_ [8 - unsafe.Offsetof(esym{}.Value)]struct{}
+	_ [unsafe.Offsetof(esym{}.Value) - 8]struct{}
+	_ [6 - unsafe.Offsetof(esym{}.Shndx)]struct{}
+	_ [unsafe.Offsetof(esym{}.Shndx) - 6]struct{}
+)
+
+// hostLittleEndian: the in-place symbol table needs the host's byte order
+// to be ELF64's (x86-64 and every other host Go runs gold on today).
+var hostLittleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
 func readSym(b []byte) esym {
 	return esym{
 		Name:  le.Uint32(b[0:]),

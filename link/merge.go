@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"debug/elf"
 	"hash/maphash"
+	"sync"
 )
 
 // SHF_MERGE sections (string literals, constants, .debug_str) are split
@@ -63,7 +64,7 @@ type mergedSection struct {
 	// index) in input order, so a shard walks its own pieces only.
 	byShard [mergeShards][]uint64
 	order   []pieceRef // distinct pieces in first-occurrence order
-	holder   *InputSection
+	holder  *InputSection
 }
 
 var mergeSeed = maphash.MakeSeed()
@@ -161,17 +162,20 @@ func (t *mergedSection) dedupShard(s int) {
 	if n == 0 {
 		return
 	}
-	type slot struct {
-		hash uint64
-		ref  int32 // index in t.shards[s], -1 when empty
-	}
 	size := 1
 	for size < 2*n {
 		size <<= 1
 	}
-	slots := make([]slot, size)
+	// The table is scratch: shards reuse each other's, so a link with
+	// millions of pieces does not leave megabytes of garbage behind.
+	buf := dedupSlots.Get().(*[]dedupSlot)
+	defer dedupSlots.Put(buf)
+	if cap(*buf) < size {
+		*buf = make([]dedupSlot, size)
+	}
+	slots := (*buf)[:size]
 	for i := range slots {
-		slots[i].ref = -1
+		slots[i] = dedupSlot{ref: -1}
 	}
 	pieces := make([]distinctPiece, 0, n)
 	for _, at := range list {
@@ -195,6 +199,14 @@ func (t *mergedSection) dedupShard(s int) {
 	t.shards[s] = pieces
 	t.byShard[s] = nil
 }
+
+// dedupSlot is one slot of a shard's open-addressing table.
+type dedupSlot struct {
+	hash uint64
+	ref  int32 // index in the shard's distinct pieces, -1 when empty
+}
+
+var dedupSlots = sync.Pool{New: func() any { return new([]dedupSlot) }}
 
 // bucket writes the section's pieces into its table's shard lists, at the
 // places shardPos gives.

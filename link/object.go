@@ -4,6 +4,7 @@ import (
 	"debug/elf"
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 // ObjectFile is a relocatable object (a command-line .o or an archive
@@ -193,6 +194,25 @@ func (f *ObjectFile) readSymbols() error {
 		}
 	}
 	n := len(raw) / symSize
+	if shndx == nil && n > 0 && hostLittleEndian && uintptr(unsafe.Pointer(&raw[0]))%8 == 0 {
+		// esym is Elf64_Sym's little-endian layout (checked in
+		// elfbytes.go): an aligned table is used where it lies in the
+		// mapping, read-only, like the names.
+		f.esyms = unsafe.Slice((*esym)(unsafe.Pointer(&raw[0])), n)
+	} else if err := f.copySymbols(raw, shndx, n); err != nil {
+		return err
+	}
+	f.FirstGlobal = int(h.Info)
+	if f.FirstGlobal > n || f.FirstGlobal == 0 && n > 0 {
+		return fmt.Errorf("section %d: first global symbol index %d out of range (%d symbols)", symtabIdx, h.Info, n)
+	}
+	return nil
+}
+
+// copySymbols decodes the symbol table into a copy: a table that is not
+// 8-byte aligned, or one whose SHN_XINDEX entries take their section
+// index from SHT_SYMTAB_SHNDX.
+func (f *ObjectFile) copySymbols(raw, shndx []byte, n int) error {
 	f.esyms = make([]esym, n)
 	for i := range f.esyms {
 		s := readSym(raw[i*symSize:])
@@ -208,10 +228,6 @@ func (f *ObjectFile) readSymbols() error {
 			f.xindex(i, x)
 		}
 		f.esyms[i] = s
-	}
-	f.FirstGlobal = int(h.Info)
-	if f.FirstGlobal > n || f.FirstGlobal == 0 && n > 0 {
-		return fmt.Errorf("section %d: first global symbol index %d out of range (%d symbols)", symtabIdx, h.Info, n)
 	}
 	return nil
 }

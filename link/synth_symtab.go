@@ -108,7 +108,7 @@ func (ctx *Context) finalizeSymtab() {
 	off := uint64(blocks[len(blocks)-1].bytes)
 	// Hidden globals become locals in the output, as ld writes them: they
 	// join the locals, the others follow.
-	var globals []symtabEntry
+	globals := make([]symtabEntry, 0, len(ctx.symbolOrder))
 	for _, s := range ctx.symbolOrder {
 		if s.IsUndefined() && !s.Referenced || s.rank == rankLazy {
 			continue
