@@ -83,6 +83,11 @@ func buildTools() {
 	for name, pkg := range tools {
 		out := filepath.Join(toolDir, "bin", name)
 		args := []string{"build", "-trimpath", "-o", out, pkg}
+		if os.Getenv("GOLD_E2E_RACE") != "" {
+			// The linkers under the race detector: a race makes them
+			// print a report and exit 66, failing the test that ran them.
+			args = append(args[:1], append([]string{"-race"}, args[1:]...)...)
+		}
 		cmd := goCmd
 		if name == "ldgo" {
 			// The loader's build flags live in one place: its build.sh.
