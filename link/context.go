@@ -65,7 +65,7 @@ type Context struct {
 	hasGnuUnique bool
 	hasIfunc     bool
 	buf          []byte
-	bufMapped    bool     // buf is a mapping of tmpOut
+	bufMapping   bufMapping
 	tmpOut       *os.File // the output under its temporary name until commit
 	interpPath   string
 	textRel      bool // dynamic relocations patch read-only memory (DF_TEXTREL)

@@ -3,10 +3,7 @@ package link
 import (
 	"debug/elf"
 
-	"fmt"
 	"golang.org/x/sys/unix"
-	"os"
-	"path/filepath"
 )
 
 // writeOutput fills the output image: every chunk writes its own bytes (in
@@ -137,90 +134,6 @@ func (ctx *Context) sectionLinks(c chunk) (uint32, uint32) {
 		return strtabIdx, h.Info
 	}
 	return h.Link, h.Info
-}
-
-// The output is written atomically: a regular file is built under a
-// temporary name beside it, through a shared mapping (no second copy of the
-// image in memory), and renamed into place only when complete, so a failed
-// link never leaves a partial file nor destroys the previous output. A
-// non-regular output (/dev/null, a pipe) is written in place.
-
-// openOutput creates the temporary file and maps it as ctx.buf.
-func (ctx *Context) openOutput() error {
-	path := ctx.Cfg.Output
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		ctx.buf = make([]byte, ctx.fileSize)
-		return nil
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return Errors{fmt.Sprintf("cannot create output file %s: %v", path, unwrapPathError(err))}
-	}
-	ctx.tmpOut = tmp
-	if err := tmp.Truncate(int64(ctx.fileSize)); err != nil {
-		return Errors{fmt.Sprintf("cannot size output file %s: %v", path, err)}
-	}
-	if ctx.fileSize == 0 {
-		ctx.buf = []byte{}
-		return nil
-	}
-	buf, err := unix.Mmap(int(tmp.Fd()), 0, int(ctx.fileSize), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
-	if err != nil {
-		// Some file systems cannot map files: build the image in memory.
-		ctx.buf = make([]byte, ctx.fileSize)
-		return nil
-	}
-	ctx.buf, ctx.bufMapped = buf, true
-	return nil
-}
-
-// discardOutput removes the temporary file of a failed link.
-func (ctx *Context) discardOutput() {
-	if ctx.bufMapped {
-		_ = unix.Munmap(ctx.buf)
-		ctx.bufMapped = false
-	}
-	if ctx.tmpOut != nil {
-		ctx.tmpOut.Close()
-		os.Remove(ctx.tmpOut.Name())
-		ctx.tmpOut = nil
-	}
-}
-
-// commitOutput makes the finished image the output file.
-func (ctx *Context) commitOutput() error {
-	path := ctx.Cfg.Output
-	if ctx.tmpOut == nil {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return Errors{fmt.Sprintf("cannot open output file %s: %v", path, unwrapPathError(err))}
-		}
-		defer f.Close()
-		if _, err := f.Write(ctx.buf); err != nil {
-			return Errors{fmt.Sprintf("cannot write output file %s: %v", path, err)}
-		}
-		return nil
-	}
-	tmp := ctx.tmpOut
-	if ctx.bufMapped {
-		if err := unix.Munmap(ctx.buf); err != nil {
-			return Errors{fmt.Sprintf("cannot write output file %s: %v", path, err)}
-		}
-		ctx.bufMapped = false
-	} else if _, err := tmp.WriteAt(ctx.buf, 0); err != nil {
-		return Errors{fmt.Sprintf("cannot write output file %s: %v", path, err)}
-	}
-	if err := tmp.Chmod(0o777 &^ umask()); err != nil {
-		return Errors{fmt.Sprintf("cannot set mode of %s: %v", path, err)}
-	}
-	if err := tmp.Close(); err != nil {
-		return Errors{fmt.Sprintf("cannot write output file %s: %v", path, err)}
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return Errors{fmt.Sprintf("cannot rename output file to %s: %v", path, err)}
-	}
-	ctx.tmpOut = nil
-	return nil
 }
 
 // strtabLinkOfStatic is the symbol table .rela.iplt names in a static
