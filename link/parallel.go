@@ -2,6 +2,7 @@ package link
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -54,4 +55,47 @@ func (ctx *Context) parallelFor(n int, fn func(i int)) {
 	if r := panicked.Load(); r != nil {
 		panic(r)
 	}
+}
+
+// sortParallel sorts s by cmp, which must be a total order (no two
+// elements compare equal), so that the result is the same whatever the
+// thread count: the pieces are sorted side by side, then merged pairwise.
+func sortParallel[E any](ctx *Context, s []E, cmp func(a, b E) int) {
+	const minPiece = 4096 // below this a goroutine costs more than it saves
+	parts := min(ctx.threads(), len(s)/minPiece)
+	if parts < 2 {
+		slices.SortFunc(s, cmp)
+		return
+	}
+	bounds := make([]int, parts+1)
+	for i := range bounds {
+		bounds[i] = len(s) * i / parts
+	}
+	ctx.parallelFor(parts, func(i int) { slices.SortFunc(s[bounds[i]:bounds[i+1]], cmp) })
+	src, dst := s, make([]E, len(s))
+	for width := 1; width < parts; width *= 2 {
+		for i := 0; i < parts; i += 2 * width {
+			lo, mid, hi := bounds[i], bounds[min(i+width, parts)], bounds[min(i+2*width, parts)]
+			mergeRuns(dst[lo:hi], src[lo:mid], src[mid:hi], cmp)
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &s[0] {
+		copy(s, src)
+	}
+}
+
+// mergeRuns merges the sorted runs a and b into dst (len(a)+len(b) long).
+func mergeRuns[E any](dst, a, b []E, cmp func(a, b E) int) {
+	k := 0
+	for len(a) > 0 && len(b) > 0 {
+		if cmp(b[0], a[0]) < 0 {
+			dst[k], b = b[0], b[1:]
+		} else {
+			dst[k], a = a[0], a[1:]
+		}
+		k++
+	}
+	k += copy(dst[k:], a)
+	copy(dst[k:], b)
 }

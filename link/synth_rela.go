@@ -53,7 +53,7 @@ func (r *relaDynSection) write(ctx *Context, buf []byte) {
 		ctx.errorf("internal error: .rela.dyn has %d relocations, %d were counted", len(r.relocs), r.expected)
 		return
 	}
-	slices.SortFunc(r.relocs, compareRelaDyn)
+	sortParallel(ctx, r.relocs, compareRelaDyn)
 	writeRelocs(buf, r.relocs)
 }
 
