@@ -25,7 +25,9 @@ type symbolShard struct {
 	mu   sync.Mutex
 	m    map[string]*Symbol
 	slab []Symbol // new symbols are carved from here: one allocation per 256
-	_    [16]byte // keep neighbouring shards' locks off one cache line
+	// Two cache lines a shard: the workers take locks of random shards,
+	// and neighbours sharing a line would bounce it between the cores.
+	_ [128 - 8 - 8 - 24]byte
 }
 
 const symbolSlab = 256
