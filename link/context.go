@@ -21,6 +21,7 @@ type Context struct {
 	// preparsed holds the command-line objects parsed in parallel up front.
 	preparsed   map[string]*ObjectFile
 	preparseErr map[string]error
+	prework     prework // background work on the preparsed objects
 	mapped      [][]byte
 
 	symbols     *symbolTable

@@ -28,13 +28,20 @@ type ehRecord struct {
 // parseEhFrames parses every live .eh_frame input section, in parallel over
 // objects; errors are reported in input order.
 func (ctx *Context) parseEhFrames() error {
+	ctx.waitPrework()
 	errs := make([][]error, len(ctx.objs))
 	ctx.parallelFor(len(ctx.objs), func(k int) {
 		for _, sec := range ctx.objs[k].Sections {
-			if sec == nil || !sec.Live || sec.Name != ".eh_frame" || sec.Type == elf.SHT_NOBITS {
+			if sec == nil || !sec.Live || !isEhFrame(sec) {
 				continue
 			}
-			eh, err := parseEhFrame(sec)
+			var eh *ehFrameSection
+			var err error
+			if p := sec.pre; p != nil && p.ehDone {
+				eh, err = p.eh, p.ehErr
+			} else {
+				eh, err = parseEhFrame(sec)
+			}
 			if err != nil {
 				errs[k] = append(errs[k], fmt.Errorf("%s: %v", sec, err))
 				continue

@@ -136,6 +136,13 @@ func (ctx *Context) preparseObjects() {
 			ctx.prepareSymbols(objs[i])
 		}
 	})
+	var parsed []*ObjectFile
+	for _, obj := range objs {
+		if obj != nil {
+			parsed = append(parsed, obj)
+		}
+	}
+	ctx.startPrework(parsed)
 	ctx.preparsed = map[string]*ObjectFile{}
 	ctx.preparseErr = map[string]error{}
 	for i, p := range paths {
@@ -202,6 +209,7 @@ func unwrapPathError(err error) error {
 }
 
 func (ctx *Context) unmapAll() {
+	ctx.prework.wg.Wait() // it may still be reading them if the link failed early
 	for _, m := range ctx.mapped {
 		_ = unix.Munmap(m)
 	}

@@ -72,12 +72,13 @@ var mergeSeed = maphash.MakeSeed()
 // splitMergeable splits every live SHF_MERGE input section into pieces and
 // deduplicates them per table. Must run after createOutputSections.
 func (ctx *Context) splitMergeable() error {
+	ctx.waitPrework()
 	tables := map[mergeKey]*mergedSection{}
 	var order []*mergedSection
 	var all []*mergeableSection
 	for _, o := range ctx.outSecs {
 		for _, sec := range o.Members {
-			if sec.Flags&elf.SHF_MERGE == 0 || sec.Entsize == 0 || sec.Type == elf.SHT_NOBITS || sec.NumRels() > 0 {
+			if !isMergeCandidate(sec) {
 				continue
 			}
 			key := mergeKey{o, sec.Entsize, sec.Flags&elf.SHF_STRINGS != 0, sec.Align}
@@ -87,7 +88,11 @@ func (ctx *Context) splitMergeable() error {
 				tables[key] = t
 				order = append(order, t)
 			}
-			m := &mergeableSection{sec: sec, table: t, index: uint32(len(t.sections))}
+			m := &mergeableSection{sec: sec}
+			if sec.pre != nil && sec.pre.split != nil {
+				m = sec.pre.split // already split (prework.go)
+			}
+			m.table, m.index = t, uint32(len(t.sections))
 			t.sections = append(t.sections, m)
 			t.align = max(t.align, sec.Align)
 			sec.merge = m
@@ -95,7 +100,13 @@ func (ctx *Context) splitMergeable() error {
 		}
 	}
 	errs := make([]error, len(all))
-	ctx.parallelFor(len(all), func(i int) { errs[i] = all[i].split() })
+	ctx.parallelFor(len(all), func(i int) {
+		if p := all[i].sec.pre; p != nil && p.split == all[i] {
+			errs[i] = p.splitErr
+		} else {
+			errs[i] = all[i].split()
+		}
+	})
 	for i, err := range errs {
 		if err != nil {
 			ctx.errorf("%s: %v", all[i].sec, err)

@@ -28,6 +28,7 @@ type InputSection struct {
 	mergeHolder *InputSection     // the section the deduplicated pieces live in
 	mergeTable  *mergedSection    // for a holder: the table whose pieces it writes
 	eh          *ehFrameSection   // for .eh_frame: the parsed records
+	pre         *sectionPrework   // split or parsed ahead of its pass (prework.go)
 
 	// Relocation scan results: how many dynamic relocations this section
 	// emits, counted so .rela.dyn can be sized before addresses are known.
