@@ -81,6 +81,8 @@ type Object struct {
 	relocated bool
 	lazy      bool // PLT slots bound at first call
 	initDone  bool
+
+	prelinkedPLT uintptr // GOT[1] + bias of a lazily bound, prelinked object (lazyslot.go)
 }
 
 // dynSlots covers the DT_ tags below DT_NUM that the loader reads by index.

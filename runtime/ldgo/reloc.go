@@ -115,11 +115,12 @@ func (r *relocator) relocate(o *Object, deferIRelative bool) (irel []uintptr, er
 	// DF_BIND_NOW / DF_1_NOW says otherwise.
 	_, hasGOT := o.dynVal(elf.DT_PLTGOT)
 	o.lazy = hasGOT && !r.bindNow && o.flags&uint64(elf.DF_BIND_NOW) == 0 && o.flags1&uint64(elf.DF_1_NOW) == 0
-	if o.lazy && !o.relocTarget(o.bias+uintptr(o.dyn[elf.DT_PLTGOT]), 24) {
+	if o.lazy && !o.relocTarget(o.gotAddr(), 24) {
 		// Lazy binding writes GOT[1] and GOT[2]: they must be the
 		// object's own writable memory (glibc would fault there).
 		return nil, fmt.Errorf("DT_PLTGOT lies outside the writable segments")
 	}
+	o.notePrelinkedPLT()
 	textrel := o.hasDyn[elf.DT_TEXTREL] || o.flags&uint64(elf.DF_TEXTREL) != 0
 	if textrel {
 		o.protectSegments(true)
@@ -237,7 +238,7 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, relative uint64, i
 		}
 		if typ == elf.R_X86_64_JMP_SLOT && o.lazy {
 			// Until the first call the slot points back into the PLT.
-			putPtr(where, getPtr(where)+o.bias)
+			putPtr(where, o.lazySlotValue(where))
 			continue
 		}
 		class := 0
