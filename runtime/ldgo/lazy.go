@@ -50,6 +50,7 @@ var (
 	lazyDebug      bool
 	lazyBindNot    bool // LD_BIND_NOT: resolve every call, never update the GOT
 	lazyLoaderName = arenaString("ldgo")
+	lazyProgName   uintptr // C string: progName, which begins glibc's error messages
 )
 
 type lazyProvidedSym struct {
@@ -77,6 +78,7 @@ func setupLazy(scope []*Object, provided map[string]uintptr, debug bool) {
 		lazyProvided = append(lazyProvided, lazyProvidedSym{name: arenaString(name), value: v})
 	}
 	lazyDebug = debug
+	lazyProgName = arenaString(progName)
 	for _, o := range scope {
 		if !o.lazy {
 			continue
@@ -371,11 +373,13 @@ func lazySearch(list []int32, name uintptr, h, verHash uint32, verName uintptr, 
 	return -1, 0
 }
 
-// lazyFail prints glibc's symbol lookup error and exits 127.
+// lazyFail prints glibc's symbol lookup error, which names the program as
+// the start-up errors do (_dl_argv[0]), and exits 127.
 //
 //go:nosplit
 func lazyFail(path, name uintptr) {
-	writeStr(2, "ldgo: symbol lookup error: ")
+	writeC(2, lazyProgName)
+	writeStr(2, ": symbol lookup error: ")
 	writeC(2, path)
 	writeStr(2, ": undefined symbol: ")
 	writeC(2, name)
