@@ -156,7 +156,7 @@ func (l *loader) findLoaded(name string, req *Object) *Object {
 	if o := l.byName[name]; o != nil && !containsObj(dl.closing, o) {
 		return o
 	}
-	res, err := l.findLibrary(name, req)
+	res, err := l.findLibrary(name, req, forNeeded)
 	if err != nil {
 		return nil
 	}
