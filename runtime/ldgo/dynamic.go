@@ -46,7 +46,7 @@ func readDynamic(o *Object) error {
 	var neededOffs []uint64
 	var rpathOff, runpathOff, sonameOff uint64
 	var hasRpath, hasRunpath, hasSoname bool
-	var verdef, verdefnum, verneed, verneednum uint64
+	var verdef, verneed uint64     // glibc never reads DT_VERDEFNUM or DT_VERNEEDNUM
 	var hasVerdef, hasVerneed bool // glibc goes by presence: a zero address is read too
 	for d := o.dynamic; ; d += 16 {
 		if !o.inSegment(d, 16) {
@@ -82,12 +82,8 @@ func readDynamic(o *Object) error {
 			o.versym = o.bias + uintptr(val)
 		case elf.DT_VERDEF:
 			verdef, hasVerdef = val, true
-		case elf.DT_VERDEFNUM:
-			verdefnum = val
 		case elf.DT_VERNEED:
 			verneed, hasVerneed = val, true
-		case elf.DT_VERNEEDNUM:
-			verneednum = val
 		}
 	}
 	if !o.hasDyn[elf.DT_STRTAB] || !o.hasDyn[elf.DT_SYMTAB] {
@@ -141,7 +137,7 @@ func readDynamic(o *Object) error {
 			return err
 		}
 	}
-	return readVersions(o, hasVerdef, verdef, verdefnum, hasVerneed, verneed, verneednum)
+	return readVersions(o, hasVerdef, verdef, hasVerneed, verneed)
 }
 
 // segmentEnd is the end of the readable PT_LOAD segment that holds addr

@@ -54,11 +54,14 @@ type Object struct {
 	sysvHash uintptr
 	versym   uintptr
 	versions []versionName // version index -> name, from verdef and verneed
-	defined  []versionName // the versions this object defines (verdef, base excluded)
 	needs    []versionNeed // the versions it needs from other objects (verneed)
-	// badVerdef, badVerneed: the first vd_version/vn_version that is not 1
-	// (glibc reports "unsupported version N of Verdef record").
-	badVerdef, badVerneed uint16
+	// hasVerdef: the object has DT_VERDEF, whose chain verdefs holds in
+	// order; without it every version needed from the object is there.
+	hasVerdef bool
+	verdefs   []verdefRecord
+	// badVerneed: the first DT_VERNEED record's vn_version, if not 1
+	// (glibc: "unsupported version N of Verneed record").
+	badVerneed uint16
 
 	// TLS (PT_TLS).
 	tlsImage     uintptr

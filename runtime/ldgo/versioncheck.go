@@ -16,9 +16,9 @@ const verFlagWeak = 2 // VER_FLG_WEAK
 
 // checkVersions is glibc's _dl_check_all_versions at start-up: every version
 // an object needs from a loaded library must be defined there. A library
-// with no version definitions at all satisfies every need (glibc only
-// mentions it under LD_VERBOSE). It returns glibc's messages, or, for a
-// version-need record of an unknown format, the load error glibc gives.
+// without DT_VERDEF satisfies every need (glibc only mentions it under
+// LD_VERBOSE). It returns glibc's messages, or, for a version-need record
+// of an unknown format, the load error glibc gives.
 func (l *loader) checkVersions() ([]string, error) {
 	var missing []string
 	for _, o := range l.objs {
@@ -27,26 +27,35 @@ func (l *loader) checkVersions() ([]string, error) {
 		}
 		for _, n := range o.needs {
 			dep := l.byName[n.file]
-			if dep == nil || n.weak || len(dep.defined) == 0 {
+			if dep == nil || !dep.hasVerdef {
 				continue
 			}
-			if dep.badVerdef != 0 {
-				missing = append(missing, fmt.Sprintf("%s: unsupported version %d of Verdef record", dep.path, dep.badVerdef))
-				continue
-			}
-			found := false
-			for _, d := range dep.defined {
-				if d.hash == n.hash && d.name == n.name {
-					found = true
-					break
-				}
-			}
-			if !found {
-				missing = append(missing, fmt.Sprintf("%s: version `%s' not found (required by %s)", dep.path, n.name, versionRequirer(o)))
+			if msg := matchVersion(dep, n, o); msg != "" {
+				missing = append(missing, fmt.Sprintf("%s: %s", dep.path, msg))
 			}
 		}
 	}
 	return missing, nil
+}
+
+// matchVersion is glibc's match_symbol for a library with DT_VERDEF: its
+// definitions are searched in chain order for n, which requirer needs from
+// it, and a record of an unsupported version met on the way is an error
+// even for a weak need. It returns glibc's message, or "" when n is
+// satisfied.
+func matchVersion(dep *Object, n versionNeed, requirer *Object) string {
+	for _, d := range dep.verdefs {
+		if d.version != 1 {
+			return fmt.Sprintf("unsupported version %d of Verdef record", d.version)
+		}
+		if d.hash == n.hash && d.named && d.name == n.name {
+			return ""
+		}
+	}
+	if n.weak {
+		return ""
+	}
+	return fmt.Sprintf("version `%s' not found (required by %s)", n.name, versionRequirer(requirer))
 }
 
 // versionRequirer names the object that needs a version as glibc does: the

@@ -11,10 +11,24 @@ type versionName struct {
 	file   string
 }
 
-// readVersions builds o.versions, indexed like the entries of .gnu.version.
-// Each record of the verdef and verneed chains must lie in the segment
-// that holds the chain's start, and every name must be in the string table.
-func readVersions(o *Object, hasVerdef bool, verdef, verdefnum uint64, hasVerneed bool, verneed, verneednum uint64) error {
+// verdefRecord is one record of an object's DT_VERDEF chain as glibc's
+// start-up version check (match_symbol) reads it, the base record too.
+type verdefRecord struct {
+	version uint16 // vd_version: anything but 1 is "unsupported"
+	hash    uint32
+	name    string
+	named   bool // the name lies in the string table (always, but for a base record)
+}
+
+// readVersions builds o.versions, indexed like the entries of .gnu.version,
+// o.verdefs and o.needs. Like glibc (_dl_check_map_versions, match_symbol),
+// it follows each chain by its next offsets until one is zero: glibc never
+// reads DT_VERDEFNUM, DT_VERNEEDNUM or vn_cnt, so neither does the loader
+// (a corrupted count would otherwise hide versions glibc sees). Each record
+// must lie in the segment that holds the chain's start, and every name but
+// a base definition's must be in the string table; the walks end because
+// every step moves forward inside that segment.
+func readVersions(o *Object, hasVerdef bool, verdef uint64, hasVerneed bool, verneed uint64) error {
 	set := func(idx uint16, v versionName) {
 		idx &= 0x7fff
 		for int(idx) >= len(o.versions) {
@@ -28,40 +42,32 @@ func readVersions(o *Object, hasVerdef bool, verdef, verdefnum uint64, hasVernee
 		}
 		return cstring(o.strtab + uintptr(off)), true
 	}
+	o.hasVerdef = hasVerdef
 	if hasVerdef {
 		bad := fmt.Errorf("bad version definition chain (DT_VERDEF)")
 		d := o.bias + uintptr(verdef)
 		start, end := d, o.segmentEnd(d)
 		in := func(a, n uintptr) bool { return end != 0 && a >= start && a < end && n <= end-a }
-		if in(d, 2) {
-			if v := get16(d); v != 1 {
-				o.badVerdef = v
-			}
-		}
-		for i := uint64(0); i < verdefnum; i++ {
+		for {
 			// Elf64_Verdef: version, flags, ndx, cnt (16-bit), hash, aux, next (32-bit)
 			if !in(d, 20) {
 				return bad
 			}
-			if v := get16(d); v != 1 && o.badVerdef == 0 {
-				o.badVerdef = v
-			}
+			rec := verdefRecord{version: get16(d), hash: get32(d + 8)}
 			flags := get16(d + 2)
 			ndx := get16(d + 4)
-			hash := get32(d + 8)
 			aux := d + uintptr(get32(d+12))
-			next := get32(d + 16)
-			if flags&1 == 0 { // not VER_FLG_BASE
-				if !in(aux, 8) {
-					return bad
-				}
-				name, ok := str(get32(aux))
-				if !ok {
-					return bad
-				}
-				set(ndx, versionName{name: name, hash: hash})
-				o.defined = append(o.defined, versionName{name: name, hash: hash})
+			if in(aux, 8) {
+				rec.name, rec.named = str(get32(aux))
 			}
+			if flags&1 == 0 { // not VER_FLG_BASE: glibc puts it in l_versions
+				if !rec.named {
+					return bad
+				}
+				set(ndx, versionName{name: rec.name, hash: rec.hash})
+			}
+			o.verdefs = append(o.verdefs, rec)
+			next := get32(d + 16)
 			if next == 0 {
 				break
 			}
@@ -73,30 +79,24 @@ func readVersions(o *Object, hasVerdef bool, verdef, verdefnum uint64, hasVernee
 		n := o.bias + uintptr(verneed)
 		start, end := n, o.segmentEnd(n)
 		in := func(a, k uintptr) bool { return end != 0 && a >= start && a < end && k <= end-a }
-		// glibc checks the first record's version whatever DT_VERNEEDNUM says.
+		// glibc checks the first record's version only, before anything
+		// else (a load error).
 		if in(n, 2) {
 			if v := get16(n); v != 1 {
 				o.badVerneed = v
+				return nil
 			}
 		}
-		for i := uint64(0); i < verneednum; i++ {
+		for {
 			// Elf64_Verneed: version, cnt (16-bit), file, aux, next (32-bit)
 			if !in(n, 16) {
 				return bad
 			}
-			if v := get16(n); v != 1 && o.badVerneed == 0 {
-				o.badVerneed = v
-			}
-			if o.badVerneed != 0 {
-				break
-			}
-			cnt := get16(n + 2)
 			file, ok := str(get32(n + 4))
 			if !ok {
 				return bad
 			}
-			a := n + uintptr(get32(n+8))
-			for j := uint16(0); j < cnt; j++ {
+			for a := n + uintptr(get32(n+8)); ; {
 				// Elf64_Vernaux: hash (32), flags (16), other (16), name, next (32)
 				if !in(a, 16) {
 					return bad

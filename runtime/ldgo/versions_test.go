@@ -1,0 +1,64 @@
+package main
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestVersionChainsIgnoreCounts: glibc walks the DT_VERDEF and DT_VERNEED
+// chains by their next offsets and never reads DT_VERDEFNUM or
+// DT_VERNEEDNUM. With those counts zeroed, a program needing a version its
+// library no longer defines must still fail glibc's start-up version check
+// under ldgo, in glibc's words, whichever side's count is zero.
+func TestVersionChainsIgnoreCounts(t *testing.T) {
+	dir := t.TempDir()
+	buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	// The same library with COR_1 renamed: the program's need is unmet.
+	renamed := filepath.Join(dir, "renamed")
+	require.NoError(t, os.Mkdir(renamed, 0o755))
+	script := filepath.Join(dir, "renamed.map")
+	require.NoError(t, os.WriteFile(script, []byte("COR_X { global: lib_fn; local: *; };\nCOR_2 { global: lib_fn2; lib_say; names; tcount; } COR_X;\n"), 0o644))
+	buildC(t, renamed, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so", "-Wl,--version-script="+script)
+	lib := filepath.Join(renamed, "libcor.so")
+
+	env := []string{"LD_LIBRARY_PATH=" + renamed}
+	check := func(what string) {
+		t.Helper()
+		want := runBounded(t, env, glibcLdso, prog)
+		require.Equal(t, 1, want.code, "glibc's ld.so, %s: %+v", what, want)
+		require.Contains(t, want.stderr, "version `COR_1' not found", "glibc's ld.so, %s", what)
+		require.Equal(t, want, runBounded(t, env, ldgoPath, prog), "ldgo, %s", what)
+	}
+	check("intact counts")
+	zeroDynamic(t, lib, elf.DT_VERDEFNUM)
+	check("the library's DT_VERDEFNUM zero")
+	zeroDynamic(t, prog, elf.DT_VERNEEDNUM)
+	check("the program's DT_VERNEEDNUM zero as well")
+}
+
+// zeroDynamic sets the value of the file's dynamic entry tag to zero.
+func zeroDynamic(t *testing.T, path string, tag elf.DynTag) {
+	t.Helper()
+	f, err := elf.Open(path)
+	require.NoError(t, err)
+	dyn := f.Section(".dynamic")
+	require.NotNil(t, dyn)
+	f.Close()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	for off := dyn.Offset; off+16 <= dyn.Offset+dyn.Size; off += 16 {
+		if elf.DynTag(binary.LittleEndian.Uint64(b[off:])) == tag {
+			binary.LittleEndian.PutUint64(b[off+8:], 0)
+			require.NoError(t, os.WriteFile(path, b, 0o755))
+			return
+		}
+	}
+	t.Fatalf("%s has no %v", path, tag)
+}
