@@ -272,12 +272,12 @@ func lostLazyDeps(o *Object) bool {
 //go:nosplit
 func lazyBind(objIndex, relIndex uintptr) uintptr {
 	if objIndex >= uintptr(len(lazyObjects)) {
-		lazyFail(0, 0)
+		lazyFail(0, 0, false, 0)
 	}
 	o := &lazyObjects[objIndex]
 	rel := o.jmprel + relIndex*24
 	if relIndex*24 >= o.jmprelSize {
-		lazyFail(o.path, 0)
+		lazyFail(o.path, 0, false, 0)
 	}
 	where := o.bias + uintptr(get64(rel))
 	info := get64(rel + 8)
@@ -336,7 +336,7 @@ func lazyBind(objIndex, relIndex uintptr) uintptr {
 	}
 	if def == nil {
 		if elf.ST_BIND(get8(sym+symInfo)) != elf.STB_WEAK {
-			lazyFail(o.path, name)
+			lazyFail(o.path, name, verHash != 0, verName)
 		}
 	}
 	if lazyDebug && def != nil {
@@ -374,15 +374,20 @@ func lazySearch(list []int32, name uintptr, h, verHash uint32, verName uintptr, 
 }
 
 // lazyFail prints glibc's symbol lookup error, which names the program as
-// the start-up errors do (_dl_argv[0]), and exits 127.
+// the start-up errors do (_dl_argv[0]) and, for a versioned reference,
+// the version, and exits 127.
 //
 //go:nosplit
-func lazyFail(path, name uintptr) {
+func lazyFail(path, name uintptr, versioned bool, version uintptr) {
 	writeC(2, lazyProgName)
 	writeStr(2, ": symbol lookup error: ")
 	writeC(2, path)
 	writeStr(2, ": undefined symbol: ")
 	writeC(2, name)
+	if versioned {
+		writeStr(2, ", version ")
+		writeC(2, version)
+	}
 	writeStr(2, "\n")
 	rawSyscall6(231, 127, 0, 0, 0, 0, 0)
 }

@@ -32,12 +32,22 @@ func (r *relocator) finishPending() {
 
 // symbolError is glibc's "symbol lookup error".
 type symbolError struct {
-	obj  *Object
-	name string
+	obj     *Object
+	name    string
+	version *versionName // the reference's version, nil for an unversioned one
 }
 
 func (e *symbolError) Error() string {
-	return fmt.Sprintf("symbol lookup error: %s: undefined symbol: %s", e.obj.displayName(), e.name)
+	return fmt.Sprintf("symbol lookup error: %s: %s", e.obj.displayName(), e.undefined())
+}
+
+// undefined is glibc's "undefined symbol: NAME", with ", version V" for a
+// versioned reference.
+func (e *symbolError) undefined() string {
+	if e.version == nil {
+		return "undefined symbol: " + e.name
+	}
+	return "undefined symbol: " + e.name + ", version " + e.version.name
 }
 
 // resolved is a symbol's owner and address for a relocation.
@@ -78,7 +88,7 @@ func (r *relocator) resolve(o *Object, idx uint32, class int) (resolved, error) 
 		if elf.ST_BIND(info) == elf.STB_WEAK {
 			return resolved{}, nil
 		}
-		return resolved{}, &symbolError{obj: o, name: ref.name}
+		return resolved{}, &symbolError{obj: o, name: ref.name, version: ref.version}
 	}
 	v := symAddr(def.obj, def.sym)
 	if def.typ() == elf.STT_GNU_IFUNC && get16(def.sym+symShndx) != 0 {

@@ -62,3 +62,27 @@ func zeroDynamic(t *testing.T, path string, tag elf.DynTag) {
 	}
 	t.Fatalf("%s has no %v", path, tag)
 }
+
+// TestVersionedUndefinedSymbol: a versioned reference that finds nothing
+// is glibc's "undefined symbol: NAME, version V", at start-up and from
+// the lazy resolver. The library keeps both versions (the start-up check
+// passes) but moves lib_fn to COR_2 and lib_fn2 to COR_1.
+func TestVersionedUndefinedSymbol(t *testing.T) {
+	dir := t.TempDir()
+	buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	swapped := filepath.Join(dir, "swapped")
+	require.NoError(t, os.Mkdir(swapped, 0o755))
+	script := filepath.Join(dir, "swapped.map")
+	require.NoError(t, os.WriteFile(script, []byte("COR_1 { global: lib_fn2; local: *; };\nCOR_2 { global: lib_fn; lib_say; names; tcount; } COR_1;\n"), 0o644))
+	buildC(t, swapped, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so", "-Wl,--version-script="+script)
+
+	for _, bindNow := range []string{"", "1"} {
+		env := []string{"LD_LIBRARY_PATH=" + swapped, "LD_BIND_NOW=" + bindNow}
+		want := runBounded(t, env, glibcLdso, prog)
+		require.Equal(t, 127, want.code, "glibc's ld.so, LD_BIND_NOW=%q: %+v", bindNow, want)
+		require.Contains(t, want.stderr, ", version COR_", "glibc's ld.so, LD_BIND_NOW=%q", bindNow)
+		require.Equal(t, want, runBounded(t, env, ldgoPath, prog), "ldgo, LD_BIND_NOW=%q", bindNow)
+	}
+}
