@@ -271,7 +271,7 @@ func (l *loader) dlopenNS(r *relocator, ns int, fileAddr uintptr, mode int, call
 		if _, err := scoped.relocate(o, false); err != nil {
 			l.discard(first)
 			if se, ok := err.(*symbolError); ok {
-				return 0, 0, fmt.Errorf("%s: %s", se.obj.path, se.undefined())
+				return 0, 0, fmt.Errorf("%s: %s", se.obj.path, se.detail())
 			}
 			return 0, 0, fmt.Errorf("%s: %v", o.path, err)
 		}

@@ -21,6 +21,7 @@ type lazyObject struct {
 	gnuHash, sysvHash                                uintptr
 	versions                                         []lazyVersion // by version index
 	path                                             uintptr       // C string, for LDGO_DEBUG
+	name                                             uintptr       // C string: the name asked for (answersTo)
 	isMain                                           bool
 
 	// Objects loaded by dlopen: the search list besides the global scope
@@ -36,11 +37,13 @@ type lazyObject struct {
 	lostDeps int32 // a binding could not be recorded: keep the global scope
 }
 
-// lazyVersion is a version name as a C string and its ELF hash.
+// lazyVersion is a version name as a C string and its ELF hash, and for a
+// needed version the file it is needed from (noVersionsHere).
 type lazyVersion struct {
 	hash   uint32
 	hidden bool
 	name   uintptr
+	file   uintptr // C string, 0 for a version the object defines
 }
 
 var (
@@ -119,16 +122,19 @@ func addLazyObject(o *Object, global bool) int {
 	if !lazyRoom(1) {
 		return -1
 	}
-	path := arenaString(o.path)
+	// The path and the name asked for, one C string after the other.
+	names := o.path + "\x00" + o.name
+	path := arenaString(names)
 	var buf []byte
 	dlopened := dl.scopeRoot[o] != nil
 	if dlopened {
 		// Returned with the entry when o is unloaded.
-		buf = append([]byte(o.path), 0)
+		buf = append([]byte(names), 0)
 		path = uintptr(unsafe.Pointer(&buf[0]))
 	}
 	lo := lazyObject{bias: o.bias, symtab: o.symtab, strtab: o.strtab, versym: o.versym, strsz: o.strsz, nsyms: o.nsyms,
-		gnuHash: o.gnuHash, sysvHash: o.sysvHash, path: path, isMain: o.isMain, dlopened: dlopened}
+		gnuHash: o.gnuHash, sysvHash: o.sysvHash, path: path, name: path + uintptr(len(o.path)) + 1,
+		isMain: o.isMain, dlopened: dlopened}
 	if v, ok := o.dynVal(elf.DT_JMPREL); ok {
 		lo.jmprel, lo.jmprelSize = o.bias+uintptr(v), uintptr(o.dyn[elf.DT_PLTRELSZ])
 	}
@@ -136,6 +142,9 @@ func addLazyObject(o *Object, global bool) int {
 		lv := lazyVersion{hash: v.hash, hidden: v.hidden}
 		if v.name != "" {
 			lv.name = arenaString(v.name)
+		}
+		if v.file != "" {
+			lv.file = arenaString(v.file)
 		}
 		lo.versions = append(lo.versions, lv)
 	}
@@ -284,12 +293,13 @@ func lazyBind(objIndex, relIndex uintptr) uintptr {
 	sym := o.symtab + uintptr(info>>32)*symSize
 	name := o.strtab + uintptr(get32(sym+symName))
 	var verHash uint32
-	var verName uintptr
+	var verName, verFile uintptr
 	verHidden := false
 	if o.versym != 0 {
 		ndx := uintptr(get16(o.versym+uintptr(info>>32)*2) & 0x7fff)
 		if ndx < uintptr(len(o.versions)) && o.versions[ndx].hash != 0 {
-			verHash, verName, verHidden = o.versions[ndx].hash, o.versions[ndx].name, o.versions[ndx].hidden
+			v := &o.versions[ndx]
+			verHash, verName, verHidden, verFile = v.hash, v.name, v.hidden, v.file
 		}
 	}
 	value := uintptr(0)
@@ -316,6 +326,9 @@ func lazyBind(objIndex, relIndex uintptr) uintptr {
 		}
 		if s != 0 {
 			d := &lazyObjects[idx]
+			if verFile != 0 && d.versym == 0 && (cstrEqual(verFile, d.name) || cstrEqual(verFile, d.path)) {
+				lazyFailUnversioned(o.path, name, verName, d.path)
+			}
 			def = d
 			value = d.bias + uintptr(get64(s+symValue))
 			if get16(s+symShndx) == uint16(elf.SHN_ABS) {
@@ -388,6 +401,25 @@ func lazyFail(path, name uintptr, versioned bool, version uintptr) {
 		writeStr(2, ", version ")
 		writeC(2, version)
 	}
+	writeStr(2, "\n")
+	rawSyscall6(231, 127, 0, 0, 0, 0, 0)
+}
+
+// lazyFailUnversioned is lazyFail for noVersionsHere's case: the symbol
+// was found without version information in the file its version is
+// needed from.
+//
+//go:nosplit
+func lazyFailUnversioned(path, name, version, defPath uintptr) {
+	writeC(2, lazyProgName)
+	writeStr(2, ": symbol lookup error: ")
+	writeC(2, path)
+	writeStr(2, ": symbol ")
+	writeC(2, name)
+	writeStr(2, ", version ")
+	writeC(2, version)
+	writeStr(2, ", "+unversionedDefinition+" ")
+	writeC(2, defPath)
 	writeStr(2, "\n")
 	rawSyscall6(231, 127, 0, 0, 0, 0, 0)
 }

@@ -99,6 +99,12 @@ func (o *Object) dynVal(tag elf.DynTag) (uint64, bool) {
 	return o.dyn[tag], o.hasDyn[tag]
 }
 
+// answersTo is glibc's _dl_name_match_p as far as the loader keeps an
+// object's names: the one it was asked for and the path it was opened as.
+func (o *Object) answersTo(name string) bool {
+	return name == o.name || name == o.path
+}
+
 // displayName is how messages name the object: glibc uses the DT_NEEDED
 // name for libraries and the path for the program.
 func (o *Object) displayName() string {

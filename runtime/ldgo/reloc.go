@@ -35,19 +35,39 @@ type symbolError struct {
 	obj     *Object
 	name    string
 	version *versionName // the reference's version, nil for an unversioned one
+	// unversionedIn: the symbol was found, but in the very file the
+	// version is needed from, which has no version table (noVersionsHere).
+	unversionedIn *Object
 }
 
 func (e *symbolError) Error() string {
-	return fmt.Sprintf("symbol lookup error: %s: %s", e.obj.displayName(), e.undefined())
+	return fmt.Sprintf("symbol lookup error: %s: %s", e.obj.displayName(), e.detail())
 }
 
-// undefined is glibc's "undefined symbol: NAME", with ", version V" for a
-// versioned reference.
-func (e *symbolError) undefined() string {
-	if e.version == nil {
+// detail is glibc's "undefined symbol: NAME", with ", version V" for a
+// versioned reference, or what is wrong with the definition found.
+func (e *symbolError) detail() string {
+	switch {
+	case e.unversionedIn != nil:
+		return fmt.Sprintf("symbol %s, version %s, %s %s", e.name, e.version.name, unversionedDefinition, e.unversionedIn.path)
+	case e.version == nil:
 		return "undefined symbol: " + e.name
 	}
 	return "undefined symbol: " + e.name + ", version " + e.version.name
+}
+
+// unversionedDefinition ends the message for noVersionsHere's case.
+const unversionedDefinition = "is defined without version information in"
+
+// noVersionsHere is the assertion in glibc's check_match: a versioned
+// reference whose version a verneed entry needs from a certain file must
+// not find its symbol in that file if the file has no version table
+// (DT_VERSYM): the symbol would have lost its version, and the start-up
+// check could not have seen it. glibc stops with "Inconsistency detected
+// by ld.so"; ldgo reports a symbol lookup error (exit 127 as well). In any
+// other object an unversioned definition serves the reference.
+func noVersionsHere(def *Object, v *versionName) bool {
+	return v != nil && v.file != "" && def.versym == 0 && def.answersTo(v.file)
 }
 
 // resolved is a symbol's owner and address for a relocation.
@@ -84,6 +104,9 @@ func (r *relocator) resolve(o *Object, idx uint32, class int) (resolved, error) 
 		scope = append([]*Object{o}, r.scope...)
 	}
 	def := lookup(scope, &ref, class, skip)
+	if def.found() && noVersionsHere(def.obj, ref.version) {
+		return resolved{}, &symbolError{obj: o, name: ref.name, version: ref.version, unversionedIn: def.obj}
+	}
 	if !def.found() {
 		if elf.ST_BIND(info) == elf.STB_WEAK {
 			return resolved{}, nil

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -46,6 +48,20 @@ func TestVersionChainsIgnoreCounts(t *testing.T) {
 // zeroDynamic sets the value of the file's dynamic entry tag to zero.
 func zeroDynamic(t *testing.T, path string, tag elf.DynTag) {
 	t.Helper()
+	editDynamic(t, path, tag, func(e []byte) { binary.LittleEndian.PutUint64(e[8:], 0) })
+}
+
+// hideDynamic gives the file's dynamic entry tag a tag from the OS range
+// that neither glibc nor ldgo knows, so both ignore the entry.
+func hideDynamic(t *testing.T, path string, tag elf.DynTag) {
+	t.Helper()
+	editDynamic(t, path, tag, func(e []byte) { binary.LittleEndian.PutUint64(e, 0x6000000d) })
+}
+
+// editDynamic applies edit to the 16 bytes of the file's first dynamic
+// entry with the tag.
+func editDynamic(t *testing.T, path string, tag elf.DynTag, edit func(entry []byte)) {
+	t.Helper()
 	f, err := elf.Open(path)
 	require.NoError(t, err)
 	dyn := f.Section(".dynamic")
@@ -55,7 +71,7 @@ func zeroDynamic(t *testing.T, path string, tag elf.DynTag) {
 	require.NoError(t, err)
 	for off := dyn.Offset; off+16 <= dyn.Offset+dyn.Size; off += 16 {
 		if elf.DynTag(binary.LittleEndian.Uint64(b[off:])) == tag {
-			binary.LittleEndian.PutUint64(b[off+8:], 0)
+			edit(b[off : off+16])
 			require.NoError(t, os.WriteFile(path, b, 0o755))
 			return
 		}
@@ -84,5 +100,35 @@ func TestVersionedUndefinedSymbol(t *testing.T) {
 		require.Equal(t, 127, want.code, "glibc's ld.so, LD_BIND_NOW=%q: %+v", bindNow, want)
 		require.Contains(t, want.stderr, ", version COR_", "glibc's ld.so, LD_BIND_NOW=%q", bindNow)
 		require.Equal(t, want, runBounded(t, env, ldgoPath, prog), "ldgo, LD_BIND_NOW=%q", bindNow)
+	}
+}
+
+// TestVersionedReferenceUnversionedDefinition: the program needs lib_say
+// at version COR_2 of libcor.so, which has lost its version tables
+// (DT_VERSYM, DT_VERDEF, DT_VERNEED; without DT_VERSYM alone glibc's
+// version check dereferences NULL). glibc's check_match asserts
+// ("Inconsistency detected by ld.so", exit 127) before the program prints
+// anything, lazily or not; ldgo stops the same way with a symbol lookup
+// error saying what it found.
+func TestVersionedReferenceUnversionedDefinition(t *testing.T) {
+	dir := t.TempDir()
+	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	for _, tag := range []elf.DynTag{elf.DT_VERSYM, elf.DT_VERDEF, elf.DT_VERNEED} {
+		hideDynamic(t, lib, tag)
+	}
+	ldgoSays := regexp.MustCompile(`^` + regexp.QuoteMeta(prog) + `: symbol lookup error: ` + regexp.QuoteMeta(prog) +
+		`: symbol lib_\w+, version COR_\d, is defined without version information in ` + regexp.QuoteMeta(lib) + "\n$")
+	for _, bindNow := range []string{"", "1"} {
+		env := []string{"LD_LIBRARY_PATH=" + dir, "LD_BIND_NOW=" + bindNow}
+		want := runBounded(t, env, glibcLdso, prog)
+		require.Equal(t, 127, want.code, "glibc's ld.so, LD_BIND_NOW=%q: %+v", bindNow, want)
+		require.Contains(t, want.stderr, "check_match: Assertion", "glibc's ld.so, LD_BIND_NOW=%q", bindNow)
+		got := runBounded(t, env, ldgoPath, prog)
+		require.Equal(t, want.code, got.code, "ldgo, LD_BIND_NOW=%q: %+v", bindNow, got)
+		require.Equal(t, want.stdout, got.stdout, "ldgo, LD_BIND_NOW=%q", bindNow)
+		lines := strings.SplitAfter(got.stderr, "\n")
+		require.Regexp(t, ldgoSays, lines[len(lines)-2], "ldgo, LD_BIND_NOW=%q", bindNow)
 	}
 }
