@@ -134,11 +134,11 @@ func main() {
 		l.list()
 		os.Exit(0)
 	}
-	missing, err := l.checkVersions()
+	versionMsgs, err := l.checkVersions()
 	if err != nil {
 		exitWithError(err)
 	}
-	exitOnMissingVersions(missing)
+	printVersionMessages(versionMsgs)
 	entry, tp, inits, err := l.prepare(prog, bindNow)
 	if err != nil {
 		exitWithError(err)

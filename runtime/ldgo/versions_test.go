@@ -108,8 +108,9 @@ func TestVersionedUndefinedSymbol(t *testing.T) {
 // (DT_VERSYM, DT_VERDEF, DT_VERNEED; without DT_VERSYM alone glibc's
 // version check dereferences NULL). glibc's check_match asserts
 // ("Inconsistency detected by ld.so", exit 127) before the program prints
-// anything, lazily or not; ldgo stops the same way with a symbol lookup
-// error saying what it found.
+// anything, lazily or not, after its version check's warnings (libcor.so
+// has no version information); ldgo prints the same warnings and stops
+// the same way, with a symbol lookup error saying what it found.
 func TestVersionedReferenceUnversionedDefinition(t *testing.T) {
 	dir := t.TempDir()
 	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
@@ -128,7 +129,30 @@ func TestVersionedReferenceUnversionedDefinition(t *testing.T) {
 		got := runBounded(t, env, ldgoPath, prog)
 		require.Equal(t, want.code, got.code, "ldgo, LD_BIND_NOW=%q: %+v", bindNow, got)
 		require.Equal(t, want.stdout, got.stdout, "ldgo, LD_BIND_NOW=%q", bindNow)
-		lines := strings.SplitAfter(got.stderr, "\n")
-		require.Regexp(t, ldgoSays, lines[len(lines)-2], "ldgo, LD_BIND_NOW=%q", bindNow)
+		lines, wantLines := strings.SplitAfter(got.stderr, "\n"), strings.SplitAfter(want.stderr, "\n")
+		require.Len(t, lines, 4, "ldgo, LD_BIND_NOW=%q: %q", bindNow, got.stderr)
+		require.Equal(t, wantLines[:2], lines[:2], "ldgo's warnings, LD_BIND_NOW=%q", bindNow)
+		require.Contains(t, lines[0], ": no version information available (required by ")
+		require.Regexp(t, ldgoSays, lines[2], "ldgo, LD_BIND_NOW=%q", bindNow)
 	}
+}
+
+// TestNoVersionInformationWarning: the program needs versions of libcor.so,
+// which has been rebuilt without a version script (no DT_VERDEF). glibc's
+// start-up check warns once per needed version and the program runs; so
+// under ldgo.
+func TestNoVersionInformationWarning(t *testing.T) {
+	dir := t.TempDir()
+	buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	plain := filepath.Join(dir, "plain")
+	require.NoError(t, os.Mkdir(plain, 0o755))
+	buildC(t, plain, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so")
+
+	env := []string{"LD_LIBRARY_PATH=" + plain}
+	want := runBounded(t, env, glibcLdso, prog)
+	require.Equal(t, "one three\nok 42 7\n", want.stdout)
+	require.Equal(t, 2, strings.Count(want.stderr, ": no version information available (required by "), "%q", want.stderr)
+	require.Equal(t, want, runBounded(t, env, ldgoPath, prog))
 }
