@@ -291,7 +291,16 @@ func lazyBind(objIndex, relIndex uintptr) uintptr {
 	where := o.bias + uintptr(get64(rel))
 	info := get64(rel + 8)
 	sym := o.symtab + uintptr(info>>32)*symSize
-	name := o.strtab + uintptr(get32(sym+symName))
+	nameOff := uintptr(get32(sym + symName))
+	if nameOff >= o.strsz {
+		// Relocation checked every other symbol's name; symbol 0's
+		// (a corrupt file's JUMP_SLOT against it) lies outside the
+		// string table. glibc looks up whatever bytes are there and
+		// reports them undefined; the resolver must not fault reading
+		// them: it reports the symbol without a name.
+		lazyFail(o.path, 0, false, 0)
+	}
+	name := o.strtab + nameOff
 	var verHash uint32
 	var verName, verFile uintptr
 	verHidden := false

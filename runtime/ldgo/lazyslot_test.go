@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -48,5 +49,52 @@ func TestPrelinkedGOTPLT(t *testing.T) {
 		want := runBounded(t, env, glibcLdso, prog)
 		require.Equal(t, runResult{stdout: "one three\nok 42 7\n"}, want, "glibc's ld.so, LD_BIND_NOW=%q", bindNow)
 		require.Equal(t, want, runBounded(t, env, ldgoPath, prog), "ldgo, LD_BIND_NOW=%q", bindNow)
+	}
+}
+
+// TestLazyBindNameOutsideStrtab: the library's PLT call to printf refers to
+// symbol 0, whose name offset lies far outside the string table (the load
+// checks every other symbol's). glibc's resolver looks up whatever bytes
+// lie there and reports them undefined (exit 127); ldgo's must not fault
+// reading them (it did, depending on the address space layout): it
+// reports the symbol without a name. Run ten times for the layouts.
+func TestLazyBindNameOutsideStrtab(t *testing.T) {
+	dir := t.TempDir()
+	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	b, err := os.ReadFile(lib)
+	require.NoError(t, err)
+	f, err := elf.Open(lib)
+	require.NoError(t, err)
+	relaPLT, dynsym := f.Section(".rela.plt"), f.Section(".dynsym")
+	syms, err := f.DynamicSymbols()
+	require.NoError(t, err)
+	f.Close()
+	require.NotNil(t, relaPLT)
+	require.NotNil(t, dynsym)
+	le := binary.LittleEndian
+	retargeted := false
+	for off := relaPLT.Offset; off+24 <= relaPLT.Offset+relaPLT.Size; off += 24 {
+		// DynamicSymbols leaves out symbol 0: index i is syms[i-1].
+		if i := le.Uint64(b[off+8:]) >> 32; i > 0 && syms[i-1].Name == "printf" {
+			le.PutUint64(b[off+8:], uint64(elf.R_X86_64_JMP_SLOT))
+			retargeted = true
+		}
+	}
+	require.True(t, retargeted, "no PLT relocation against printf")
+	le.PutUint32(b[dynsym.Offset:], 0x40000) // symbol 0's st_name
+	bad := filepath.Join(dir, "bad")
+	require.NoError(t, os.Mkdir(bad, 0o755))
+	badLib := filepath.Join(bad, "libcor.so")
+	require.NoError(t, os.WriteFile(badLib, b, 0o755))
+
+	env := []string{"LD_LIBRARY_PATH=" + bad}
+	prefix := prog + ": symbol lookup error: " + badLib + ": undefined symbol: "
+	want := runBounded(t, env, glibcLdso, prog)
+	require.Equal(t, 127, want.code, "glibc's ld.so: %+v", want)
+	require.True(t, strings.HasPrefix(want.stderr, prefix), "glibc's ld.so: %q", want.stderr)
+	for range 10 {
+		require.Equal(t, runResult{code: 127, stderr: prefix + "\n"}, runBounded(t, env, ldgoPath, prog))
 	}
 }
