@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // corruptLib is a small library with versioned symbols (verdef), a needed
@@ -224,4 +228,31 @@ func versionCheckErrors(stderr string) bool {
 		}
 	}
 	return len(lines) > 0 && stderr != ""
+}
+
+// TestRelocNoneIgnoresSymbol: an R_X86_64_NONE relocation reads nothing,
+// so a symbol index far past the symbol table in one is harmless: the
+// library's last .rela.dyn entry (GLOB_DAT of the weak __cxa_finalize)
+// becomes NONE against symbol 0x10000000 and the program runs as usual
+// (ldgo used to read that symbol's name and fault; glibc reads its
+// version index and, here, dies of SIGSEGV).
+func TestRelocNoneIgnoresSymbol(t *testing.T) {
+	dir := t.TempDir()
+	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	b, err := os.ReadFile(lib)
+	require.NoError(t, err)
+	f, err := elf.Open(lib)
+	require.NoError(t, err)
+	relaDyn := f.Section(".rela.dyn")
+	f.Close()
+	require.NotNil(t, relaDyn)
+	last := relaDyn.Offset + relaDyn.Size - 24
+	require.Equal(t, elf.R_X86_64_GLOB_DAT, elf.R_X86_64(binary.LittleEndian.Uint64(b[last+8:])&0xffffffff))
+	binary.LittleEndian.PutUint64(b[last+8:], 0x10000000<<32|uint64(elf.R_X86_64_NONE))
+	none := filepath.Join(dir, "none")
+	require.NoError(t, os.Mkdir(none, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(none, "libcor.so"), b, 0o755))
+	require.Equal(t, runResult{stdout: "one three\nok 42 7\n"}, runBounded(t, []string{"LD_LIBRARY_PATH=" + none}, ldgoPath, prog))
 }

@@ -253,11 +253,15 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, relative uint64, i
 			// loader's own memory must not be touched.
 			return irel, fmt.Errorf("relocation at 0x%x outside the object's writable segments", offset)
 		}
-		if idx != 0 && uintptr(idx) >= o.nsyms && typ != elf.R_X86_64_NONE {
-			return irel, fmt.Errorf("relocation at 0x%x refers to symbol %d of %d", offset, idx, o.nsyms)
-		}
-		if idx != 0 && uintptr(get32(o.symtab+uintptr(idx)*symSize+symName)) >= o.strsz {
-			return irel, fmt.Errorf("relocation at 0x%x refers to a symbol whose name is outside DT_STRTAB", offset)
+		// R_X86_64_NONE reads nothing: its symbol index need not be
+		// valid, and its symbol must not be read.
+		if idx != 0 && typ != elf.R_X86_64_NONE {
+			if uintptr(idx) >= o.nsyms {
+				return irel, fmt.Errorf("relocation at 0x%x refers to symbol %d of %d", offset, idx, o.nsyms)
+			}
+			if uintptr(get32(o.symtab+uintptr(idx)*symSize+symName)) >= o.strsz {
+				return irel, fmt.Errorf("relocation at 0x%x refers to a symbol whose name is outside DT_STRTAB", offset)
+			}
 		}
 		switch typ {
 		case elf.R_X86_64_NONE:
