@@ -135,10 +135,13 @@ func main() {
 		os.Exit(0)
 	}
 	versionMsgs, err := l.checkVersions()
+	versionsFailed := printVersionMessages(versionMsgs)
 	if err != nil {
 		exitWithError(err)
 	}
-	printVersionMessages(versionMsgs)
+	if versionsFailed {
+		os.Exit(1)
+	}
 	entry, tp, inits, err := l.prepare(prog, bindNow)
 	if err != nil {
 		exitWithError(err)

@@ -25,18 +25,19 @@ type versionMessage struct {
 // defined there, and the misses that are not errors are still reported (a
 // library without DT_VERDEF: "no version information available"; a weak
 // need: "weak version `V' not found"). It returns glibc's messages in its
-// order, or, for a version-need record of an unknown format, the load
-// error glibc gives.
+// order and, where glibc stops (its messages so far printed), a load
+// error: a version-need record of an unknown format, or one naming a file
+// that is not loaded (glibc asserts that find_needed finds it).
 func (l *loader) checkVersions() ([]versionMessage, error) {
 	var msgs []versionMessage
 	for _, o := range l.objs {
 		if o.badVerneed != 0 {
-			return nil, &loadError{name: versionRequirer(o), err: fmt.Errorf("unsupported version %d of Verneed record", o.badVerneed)}
+			return msgs, &loadError{name: versionRequirer(o), err: fmt.Errorf("unsupported version %d of Verneed record", o.badVerneed)}
 		}
 		for _, n := range o.needs {
 			dep := l.byName[n.file]
 			if dep == nil {
-				continue
+				return msgs, &loadError{name: versionRequirer(o), err: fmt.Errorf("needs versions from %s, which is not loaded", n.file)}
 			}
 			if m, ok := matchVersion(dep, n, o); !ok {
 				m.text = dep.path + ": " + m.text
@@ -80,15 +81,12 @@ func versionRequirer(o *Object) string {
 }
 
 // printVersionMessages prints the version check's messages as glibc's
-// ld.so does ("PROG: LIB: version `V' not found (required by X)") and, if
-// one is an error, exits 1, its status for this error.
-func printVersionMessages(msgs []versionMessage) {
-	failed := false
+// ld.so does ("PROG: LIB: version `V' not found (required by X)") and
+// reports whether one is an error: glibc then exits 1.
+func printVersionMessages(msgs []versionMessage) (failed bool) {
 	for _, m := range msgs {
 		fmt.Fprintf(os.Stderr, "%s: %s\n", progName, m.text)
 		failed = failed || m.fatal
 	}
-	if failed {
-		os.Exit(1)
-	}
+	return failed
 }

@@ -156,3 +156,56 @@ func TestNoVersionInformationWarning(t *testing.T) {
 	require.Equal(t, 2, strings.Count(want.stderr, ": no version information available (required by "), "%q", want.stderr)
 	require.Equal(t, want, runBounded(t, env, ldgoPath, prog))
 }
+
+// TestVersionNeedFromUnloadedFile: libcor.so's version needs name a file
+// no loaded object answers to (its libc.so.6 record now names "COR_1").
+// glibc asserts in _dl_check_map_versions (find_needed found nothing,
+// exit 127); ldgo stops with a load error saying so.
+func TestVersionNeedFromUnloadedFile(t *testing.T) {
+	dir := t.TempDir()
+	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	b, err := os.ReadFile(lib)
+	require.NoError(t, err)
+	f, err := elf.Open(lib)
+	require.NoError(t, err)
+	verneed, dynstr := f.Section(".gnu.version_r"), f.Section(".dynstr")
+	f.Close()
+	require.NotNil(t, verneed)
+	require.NotNil(t, dynstr)
+	strs := b[dynstr.Offset : dynstr.Offset+dynstr.Size]
+	cor1 := strings.Index(string(strs), "\x00COR_1\x00") + 1
+	require.Positive(t, cor1)
+	le := binary.LittleEndian
+	patched := false
+	for off := verneed.Offset; ; {
+		// Elf64_Verneed: version, cnt (16-bit), file, aux, next (32-bit)
+		if file := le.Uint32(b[off+4:]); cstr(strs[file:]) == "libc.so.6" {
+			le.PutUint32(b[off+4:], uint32(cor1))
+			patched = true
+		}
+		next := le.Uint32(b[off+12:])
+		if next == 0 {
+			break
+		}
+		off += uint64(next)
+	}
+	require.True(t, patched, "no version need from libc.so.6")
+	require.NoError(t, os.WriteFile(lib, b, 0o755))
+
+	env := []string{"LD_LIBRARY_PATH=" + dir}
+	want := runBounded(t, env, glibcLdso, prog)
+	require.Equal(t, 127, want.code, "glibc's ld.so: %+v", want)
+	require.Contains(t, want.stderr, "Assertion `needed != NULL' failed")
+	require.Equal(t, runResult{code: 127, stderr: prog + ": error while loading shared libraries: " + lib + ": needs versions from COR_1, which is not loaded\n"},
+		runBounded(t, env, ldgoPath, prog))
+}
+
+// cstr is the NUL-terminated string at the start of b.
+func cstr(b []byte) string {
+	if i := strings.IndexByte(string(b), 0); i >= 0 {
+		return string(b[:i])
+	}
+	return string(b)
+}
