@@ -120,9 +120,9 @@ func judgeCorrupt(t testing.TB, env []string, prog string, good runResult) (corr
 	got := runBounded(t, env, ldgoPath, prog)
 	all := got.stdout + got.stderr
 	desc := fmt.Sprintf("exit %d, stdout %q, stderr %q", got.code, clip(got.stdout), clip(got.stderr))
-	// The version check's warnings (glibc prints them too) may come
-	// before a load error.
-	errs := withoutVersionWarnings(got.stderr)
+	// The version check's messages (glibc prints them too, and goes on
+	// after them) may come before a load error.
+	checked, errs := splitVersionCheck(got.stderr)
 	switch {
 	case strings.Contains(all, "internal error") || strings.Contains(all, "goroutine ") || strings.Contains(all, "panic:"):
 		return corruptFailure, desc
@@ -131,7 +131,7 @@ func judgeCorrupt(t testing.TB, env []string, prog string, good runResult) (corr
 		return corruptLoadError, ""
 	case got.code == good.code && got.stdout == good.stdout && got.stderr == "":
 		return corruptRanNormally, ""
-	case got.code == 1 && got.stdout == "" && versionCheckErrors(errs):
+	case got.code == 1 && got.stdout == "" && errs == "" && versionCheckFailed(checked):
 		// glibc's start-up version check fails this way too (exit 1).
 		return corruptLoadError, ""
 	}
@@ -205,29 +205,33 @@ func runBounded(t testing.TB, env []string, argv ...string) runResult {
 	return runResult{stdout.String(), stderr.String(), code}
 }
 
-// withoutVersionWarnings is stderr without the lines of glibc's start-up
-// version check that are warnings, not errors.
-func withoutVersionWarnings(stderr string) string {
+// splitVersionCheck separates the lines of glibc's start-up version check
+// (errors and warnings) from the rest of stderr.
+func splitVersionCheck(stderr string) (checked []string, rest string) {
 	var b strings.Builder
 	for _, l := range strings.SplitAfter(stderr, "\n") {
-		if !strings.Contains(l, ": no version information available (required by ") &&
-			!strings.Contains(l, ": weak version `") {
+		switch {
+		case l == "":
+		case strings.Contains(l, ": version `"), strings.Contains(l, ": weak version `"),
+			strings.Contains(l, ": no version information available (required by "),
+			strings.Contains(l, ": unsupported version ") && strings.Contains(l, " of Verdef record"):
+			checked = append(checked, l)
+		default:
 			b.WriteString(l)
 		}
 	}
-	return b.String()
+	return checked, b.String()
 }
 
-// versionCheckErrors reports whether every line of stderr is one of glibc's
-// start-up version-check messages.
-func versionCheckErrors(stderr string) bool {
-	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-	for _, l := range lines {
-		if !strings.Contains(l, ": version `") && !strings.Contains(l, ": unsupported version ") {
-			return false
+// versionCheckFailed reports whether one of the version check's lines is
+// an error, not a warning.
+func versionCheckFailed(checked []string) bool {
+	for _, l := range checked {
+		if strings.Contains(l, ": version `") || strings.Contains(l, ": unsupported version ") {
+			return true
 		}
 	}
-	return len(lines) > 0 && stderr != ""
+	return false
 }
 
 // TestRelocNoneIgnoresSymbol: an R_X86_64_NONE relocation reads nothing,
