@@ -114,8 +114,10 @@ const (
 
 // judgeCorrupt runs prog under ldgo with env (which points it at a
 // corrupted library) and says whether ldgo behaved: never an internal
-// error or a Go stack; a load error in glibc's words, a normal run, or the
-// same end as under glibc's ld.so (a signal only where glibc dies of one).
+// error or a Go stack; a load error in glibc's words, a normal run, a
+// completed one (exit 0, nothing on stderr but the version check's
+// warnings), or the same end as under glibc's ld.so (a signal only where
+// glibc dies of one).
 func judgeCorrupt(t testing.TB, env []string, prog string, good runResult) (corruptVerdict, string) {
 	got := runBounded(t, env, ldgoPath, prog)
 	all := got.stdout + got.stderr
@@ -136,7 +138,7 @@ func judgeCorrupt(t testing.TB, env []string, prog string, good runResult) (corr
 		return corruptLoadError, ""
 	}
 	want := runBounded(t, env, glibcLdso, prog)
-	if got.code == want.code && got.stdout == want.stdout || got.code == 0 && got.stderr == "" ||
+	if got.code == want.code && got.stdout == want.stdout || got.code == 0 && errs == "" ||
 		got.code == -1 && want.code == -1 {
 		return corruptLikeGlibc, ""
 	}
