@@ -105,6 +105,16 @@ func (o *Object) answersTo(name string) bool {
 	return name == o.name || name == o.path
 }
 
+// dsoFilename is glibc's DSO_FILENAME (l_name): how its version-check and
+// symbol lookup messages name an object, the program by argv[0] (its
+// l_name is empty), a library by its path.
+func (o *Object) dsoFilename() string {
+	if o.isMain {
+		return progName
+	}
+	return o.path
+}
+
 // displayName is how messages name the object: glibc uses the DT_NEEDED
 // name for libraries and the path for the program.
 func (o *Object) displayName() string {

@@ -41,7 +41,7 @@ type symbolError struct {
 }
 
 func (e *symbolError) Error() string {
-	return fmt.Sprintf("symbol lookup error: %s: %s", e.obj.displayName(), e.detail())
+	return fmt.Sprintf("symbol lookup error: %s: %s", e.obj.dsoFilename(), e.detail())
 }
 
 // detail is glibc's "undefined symbol: NAME", with ", version V" for a

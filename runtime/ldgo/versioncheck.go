@@ -32,12 +32,12 @@ func (l *loader) checkVersions() ([]versionMessage, error) {
 	var msgs []versionMessage
 	for _, o := range l.objs {
 		if o.badVerneed != 0 {
-			return msgs, &loadError{name: versionRequirer(o), err: fmt.Errorf("unsupported version %d of Verneed record", o.badVerneed)}
+			return msgs, &loadError{name: o.dsoFilename(), err: fmt.Errorf("unsupported version %d of Verneed record", o.badVerneed)}
 		}
 		for _, n := range o.needs {
 			dep := l.byName[n.file]
 			if dep == nil {
-				return msgs, &loadError{name: versionRequirer(o), err: fmt.Errorf("needs versions from %s, which is not loaded", n.file)}
+				return msgs, &loadError{name: o.dsoFilename(), err: fmt.Errorf("needs versions from %s, which is not loaded", n.file)}
 			}
 			if m, ok := matchVersion(dep, n, o); !ok {
 				m.text = dep.path + ": " + m.text
@@ -53,7 +53,7 @@ func (l *loader) checkVersions() ([]versionMessage, error) {
 // record of an unsupported version met on the way is an error even for a
 // weak need. ok means n is satisfied silently.
 func matchVersion(dep *Object, n versionNeed, requirer *Object) (m versionMessage, ok bool) {
-	by := versionRequirer(requirer)
+	by := requirer.dsoFilename()
 	if !dep.hasVerdef {
 		return versionMessage{text: fmt.Sprintf("no version information available (required by %s)", by)}, false
 	}
@@ -69,15 +69,6 @@ func matchVersion(dep *Object, n versionNeed, requirer *Object) (m versionMessag
 		return versionMessage{text: fmt.Sprintf("weak version `%s' not found (required by %s)", n.name, by)}, false
 	}
 	return versionMessage{text: fmt.Sprintf("version `%s' not found (required by %s)", n.name, by), fatal: true}, false
-}
-
-// versionRequirer names the object that needs a version as glibc does: the
-// program by argv[0], a library by its path.
-func versionRequirer(o *Object) string {
-	if o.isMain {
-		return progName
-	}
-	return o.path
 }
 
 // printVersionMessages prints the version check's messages as glibc's
