@@ -252,7 +252,7 @@ func (l *loader) dlopenNS(r *relocator, ns int, fileAddr uintptr, mode int, call
 	// RTLD_LAZY: PLT slots are bound at the first call (lazy.go), if the
 	// lazy table has room for the new objects and their groups.
 	lazyOK := mode&rtldLazy != 0 && !r.bindNow && lazyRoom(2*len(fresh)+len(l.symbolScope(r, root)))
-	scoped := &relocator{provided: r.provided, bindNow: !lazyOK, debug: r.debug,
+	scoped := &relocator{provided: r.provided, rtld: r.rtld, bindNow: !lazyOK, debug: r.debug,
 		bound: func(from, to *Object) {
 			if dl.initial[to] {
 				return

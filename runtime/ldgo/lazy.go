@@ -50,6 +50,7 @@ var (
 	lazyObjects    []lazyObject
 	lazyScope      []int32 // global scope, indices into lazyObjects
 	lazyProvided   []lazyProvidedSym
+	lazyRtld       = int32(-1) // glibc's ld.so's entry (rtldServes), -1 if none
 	lazyDebug      bool
 	lazyBindNot    bool // LD_BIND_NOT: resolve every call, never update the GOT
 	lazyLoaderName = arenaString("ldgo")
@@ -76,6 +77,9 @@ func setupLazy(scope []*Object, provided map[string]uintptr, debug bool) {
 	index := map[*Object]int{}
 	for _, o := range scope {
 		index[o] = addLazyObject(o, true)
+		if o.isRtld {
+			lazyRtld = int32(index[o])
+		}
 	}
 	for name, v := range provided {
 		lazyProvided = append(lazyProvided, lazyProvidedSym{name: arenaString(name), value: v})
@@ -315,7 +319,9 @@ func lazyBind(objIndex, relIndex uintptr) uintptr {
 	var def *lazyObject
 	defPath := uintptr(0)
 	for i := 0; i < len(lazyProvided); i++ {
-		if cstrEqual(lazyProvided[i].name, name) {
+		// As relocator.rtldServes: a version ld.so lacks is not served.
+		if cstrEqual(lazyProvided[i].name, name) && (verHash == 0 || lazyRtld < 0 ||
+			lazyObjects[lazyRtld].lookupC(name, gnuHashC(name), verHash, verName, verHidden) != 0) {
 			value = lazyProvided[i].value
 			def = o
 			defPath = lazyLoaderName

@@ -14,6 +14,7 @@ import (
 type relocator struct {
 	scope    []*Object          // global scope: program, dependencies breadth-first
 	provided map[string]uintptr // symbols the loader itself defines for glibc
+	rtld     *Object            // glibc's ld.so, whose definitions provided stands in for
 	bindNow  bool
 	debug    *debugLog
 	pending  []pendingIfunc
@@ -92,7 +93,7 @@ func (r *relocator) resolve(o *Object, idx uint32, class int) (resolved, error) 
 		return resolved{def: symDef{obj: o, sym: s}, value: symAddr(o, s)}, nil
 	}
 	ref := o.symRefOf(idx)
-	if v, ok := r.provided[ref.name]; ok {
+	if v, ok := r.provided[ref.name]; ok && r.rtldServes(&ref, class) {
 		return resolved{value: v}, nil
 	}
 	var skip *Object
@@ -127,6 +128,14 @@ func (r *relocator) resolve(o *Object, idx uint32, class int) (resolved, error) 
 		r.bound(o, def.obj)
 	}
 	return resolved{def: def, value: v}, nil
+}
+
+// rtldServes reports whether ld.so's own definition would serve ref, a
+// reference to a symbol the loader provides in ld.so's place (before any
+// other definition, as ld.so's would not be). A reference to a version ld.so
+// does not define fails under glibc: it must not bind to the loader's.
+func (r *relocator) rtldServes(ref *symRef, class int) bool {
+	return ref.version == nil || r.rtld == nil || r.rtld.lookupIn(ref, class) != 0
 }
 
 // symAddr is glibc's SYMBOL_ADDRESS: absolute symbols are not biased.

@@ -209,3 +209,58 @@ func cstr(b []byte) string {
 	}
 	return string(b)
 }
+
+// TestProvidedSymbolKeepsVersion: ldgo defines __tls_get_addr in place of
+// ld.so's __tls_get_addr@@GLIBC_2.3. libcor.so's need of GLIBC_2.3 from
+// ld.so is made weak and its hash wrong: glibc warns at start-up, then
+// finds no __tls_get_addr of that version (exit 127). ldgo must not bind
+// the reference to its own definition instead.
+func TestProvidedSymbolKeepsVersion(t *testing.T) {
+	dir := t.TempDir()
+	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	b, err := os.ReadFile(lib)
+	require.NoError(t, err)
+	f, err := elf.Open(lib)
+	require.NoError(t, err)
+	verneed, dynstr := f.Section(".gnu.version_r"), f.Section(".dynstr")
+	f.Close()
+	require.NotNil(t, verneed)
+	require.NotNil(t, dynstr)
+	strs := b[dynstr.Offset : dynstr.Offset+dynstr.Size]
+	le := binary.LittleEndian
+	patched := false
+	for off := verneed.Offset; ; {
+		// Elf64_Verneed: version, cnt (16-bit), file, aux, next (32-bit);
+		// Elf64_Vernaux: hash (32), flags (16), other (16), name, next (32)
+		for a := off + uint64(le.Uint32(b[off+8:])); ; {
+			if cstr(strs[le.Uint32(b[a+8:]):]) == "GLIBC_2.3" {
+				le.PutUint32(b[a:], le.Uint32(b[a:])^1)
+				le.PutUint16(b[a+4:], verFlagWeak)
+				patched = true
+			}
+			next := le.Uint32(b[a+12:])
+			if next == 0 {
+				break
+			}
+			a += uint64(next)
+		}
+		next := le.Uint32(b[off+12:])
+		if next == 0 {
+			break
+		}
+		off += uint64(next)
+	}
+	require.True(t, patched, "no need of GLIBC_2.3")
+	require.NoError(t, os.WriteFile(lib, b, 0o755))
+
+	for _, bindNow := range []string{"", "1"} {
+		env := []string{"LD_LIBRARY_PATH=" + dir, "LD_BIND_NOW=" + bindNow}
+		want := runBounded(t, env, glibcLdso, prog)
+		require.Equal(t, 127, want.code, "glibc's ld.so, LD_BIND_NOW=%q: %+v", bindNow, want)
+		require.Contains(t, want.stderr, ": weak version `GLIBC_2.3' not found (required by "+lib+")\n")
+		require.Contains(t, want.stderr, ": symbol lookup error: "+lib+": undefined symbol: __tls_get_addr, version GLIBC_2.3\n")
+		require.Equal(t, want, runBounded(t, env, ldgoPath, prog), "ldgo, LD_BIND_NOW=%q", bindNow)
+	}
+}
