@@ -83,7 +83,7 @@ func TestCorruptLibraries(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(vdir, "libcor.so"), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		verdict, failure := judgeCorrupt(t, []string{"LD_LIBRARY_PATH=" + vdir}, prog, good)
+		verdict, failure := judgeCorrupt(t, []string{"LD_LIBRARY_PATH=" + vdir}, prog, good, codeChanged(b, orig))
 		switch verdict {
 		case corruptLoadError:
 			loadErrors++
@@ -117,8 +117,10 @@ const (
 // error or a Go stack; a load error in glibc's words, a normal run, a
 // completed one (exit 0, nothing on stderr but the version check's
 // warnings), or the same end as under glibc's ld.so (a signal only where
-// glibc dies of one).
-func judgeCorrupt(t testing.TB, env []string, prog string, good runResult) (corruptVerdict, string) {
+// glibc dies of one, or where the input changed the library's code:
+// corrupt code runs by the registers it finds, and ldgo's calls into the
+// program do not leave them as glibc's do, rbp for one).
+func judgeCorrupt(t testing.TB, env []string, prog string, good runResult, codeChanged bool) (corruptVerdict, string) {
 	got := runBounded(t, env, ldgoPath, prog)
 	all := got.stdout + got.stderr
 	desc := fmt.Sprintf("exit %d, stdout %q, stderr %q", got.code, clip(got.stdout), clip(got.stderr))
@@ -139,7 +141,7 @@ func judgeCorrupt(t testing.TB, env []string, prog string, good runResult) (corr
 	}
 	want := runBounded(t, env, glibcLdso, prog)
 	if got.code == want.code && got.stdout == want.stdout || got.code == 0 && errs == "" ||
-		got.code == -1 && want.code == -1 {
+		got.code == -1 && (want.code == -1 || codeChanged) {
 		return corruptLikeGlibc, ""
 	}
 	return corruptFailure, fmt.Sprintf("%s; glibc's ld.so: exit %d, stdout %q, stderr %q", desc, want.code, clip(want.stdout), clip(want.stderr))
@@ -168,7 +170,7 @@ func FuzzLoadLibrary(f *testing.F) {
 		if err := os.WriteFile(filepath.Join(vdir, "libcor.so"), lib, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if verdict, failure := judgeCorrupt(t, []string{"LD_LIBRARY_PATH=" + vdir}, prog, good); verdict == corruptFailure {
+		if verdict, failure := judgeCorrupt(t, []string{"LD_LIBRARY_PATH=" + vdir}, prog, good, codeChanged(lib, orig)); verdict == corruptFailure {
 			t.Error(failure)
 		}
 	})
@@ -205,6 +207,37 @@ func runBounded(t testing.TB, env []string, argv ...string) runResult {
 		t.Fatalf("%q: %v", argv, err)
 	}
 	return runResult{stdout.String(), stderr.String(), code}
+}
+
+// codeChanged reports whether the executable PT_LOAD segments of lib (as
+// its program headers describe them) hold other bytes than orig's.
+func codeChanged(lib, orig []byte) bool {
+	return !bytes.Equal(execBytes(lib), execBytes(orig))
+}
+
+// execBytes is the file contents of the PF_X PT_LOAD segments, in header
+// order, as far as the file has them; nil for unreadable headers.
+func execBytes(b []byte) []byte {
+	le := binary.LittleEndian
+	if len(b) < 64 {
+		return nil
+	}
+	phoff, phnum := le.Uint64(b[32:]), uint64(le.Uint16(b[56:]))
+	if phoff > uint64(len(b)) || phnum*56 > uint64(len(b))-phoff {
+		return nil
+	}
+	var code []byte
+	for i := uint64(0); i < phnum; i++ {
+		ph := b[phoff+56*i:]
+		if elf.ProgType(le.Uint32(ph)) != elf.PT_LOAD || elf.ProgFlag(le.Uint32(ph[4:]))&elf.PF_X == 0 {
+			continue
+		}
+		off, size := le.Uint64(ph[8:]), le.Uint64(ph[32:])
+		if off < uint64(len(b)) {
+			code = append(code, b[off:off+min(size, uint64(len(b))-off)]...)
+		}
+	}
+	return code
 }
 
 // splitVersionCheck separates the lines of glibc's start-up version check
