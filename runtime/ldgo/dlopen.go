@@ -156,7 +156,7 @@ func (l *loader) findLoaded(name string, req *Object) *Object {
 	if o := l.byName[name]; o != nil && !containsObj(dl.closing, o) {
 		return o
 	}
-	res, err := l.findLibrary(name, req)
+	res, err := l.findLibrary(name, req, forNeeded)
 	if err != nil {
 		return nil
 	}
@@ -252,7 +252,7 @@ func (l *loader) dlopenNS(r *relocator, ns int, fileAddr uintptr, mode int, call
 	// RTLD_LAZY: PLT slots are bound at the first call (lazy.go), if the
 	// lazy table has room for the new objects and their groups.
 	lazyOK := mode&rtldLazy != 0 && !r.bindNow && lazyRoom(2*len(fresh)+len(l.symbolScope(r, root)))
-	scoped := &relocator{provided: r.provided, bindNow: !lazyOK, debug: r.debug,
+	scoped := &relocator{provided: r.provided, rtld: r.rtld, bindNow: !lazyOK, debug: r.debug,
 		bound: func(from, to *Object) {
 			if dl.initial[to] {
 				return
@@ -271,7 +271,7 @@ func (l *loader) dlopenNS(r *relocator, ns int, fileAddr uintptr, mode int, call
 		if _, err := scoped.relocate(o, false); err != nil {
 			l.discard(first)
 			if se, ok := err.(*symbolError); ok {
-				return 0, 0, fmt.Errorf("%s: undefined symbol: %s", se.obj.path, se.name)
+				return 0, 0, fmt.Errorf("%s: %s", se.obj.path, se.detail())
 			}
 			return 0, 0, fmt.Errorf("%s: %v", o.path, err)
 		}

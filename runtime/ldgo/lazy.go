@@ -21,6 +21,7 @@ type lazyObject struct {
 	gnuHash, sysvHash                                uintptr
 	versions                                         []lazyVersion // by version index
 	path                                             uintptr       // C string, for LDGO_DEBUG
+	name                                             uintptr       // C string: the name asked for (answersTo)
 	isMain                                           bool
 
 	// Objects loaded by dlopen: the search list besides the global scope
@@ -36,20 +37,24 @@ type lazyObject struct {
 	lostDeps int32 // a binding could not be recorded: keep the global scope
 }
 
-// lazyVersion is a version name as a C string and its ELF hash.
+// lazyVersion is a version name as a C string and its ELF hash, and for a
+// needed version the file it is needed from (noVersionsHere).
 type lazyVersion struct {
 	hash   uint32
 	hidden bool
 	name   uintptr
+	file   uintptr // C string, 0 for a version the object defines
 }
 
 var (
 	lazyObjects    []lazyObject
 	lazyScope      []int32 // global scope, indices into lazyObjects
 	lazyProvided   []lazyProvidedSym
+	lazyRtld       = int32(-1) // glibc's ld.so's entry (rtldServes), -1 if none
 	lazyDebug      bool
 	lazyBindNot    bool // LD_BIND_NOT: resolve every call, never update the GOT
 	lazyLoaderName = arenaString("ldgo")
+	lazyProgName   uintptr // C string: progName, which begins glibc's error messages
 )
 
 type lazyProvidedSym struct {
@@ -72,11 +77,15 @@ func setupLazy(scope []*Object, provided map[string]uintptr, debug bool) {
 	index := map[*Object]int{}
 	for _, o := range scope {
 		index[o] = addLazyObject(o, true)
+		if o.isRtld {
+			lazyRtld = int32(index[o])
+		}
 	}
 	for name, v := range provided {
 		lazyProvided = append(lazyProvided, lazyProvidedSym{name: arenaString(name), value: v})
 	}
 	lazyDebug = debug
+	lazyProgName = arenaString(progName)
 	for _, o := range scope {
 		if !o.lazy {
 			continue
@@ -117,16 +126,19 @@ func addLazyObject(o *Object, global bool) int {
 	if !lazyRoom(1) {
 		return -1
 	}
-	path := arenaString(o.path)
+	// The path and the name asked for, one C string after the other.
+	names := o.path + "\x00" + o.name
+	path := arenaString(names)
 	var buf []byte
 	dlopened := dl.scopeRoot[o] != nil
 	if dlopened {
 		// Returned with the entry when o is unloaded.
-		buf = append([]byte(o.path), 0)
+		buf = append([]byte(names), 0)
 		path = uintptr(unsafe.Pointer(&buf[0]))
 	}
 	lo := lazyObject{bias: o.bias, symtab: o.symtab, strtab: o.strtab, versym: o.versym, strsz: o.strsz, nsyms: o.nsyms,
-		gnuHash: o.gnuHash, sysvHash: o.sysvHash, path: path, isMain: o.isMain, dlopened: dlopened}
+		gnuHash: o.gnuHash, sysvHash: o.sysvHash, path: path, name: path + uintptr(len(o.path)) + 1,
+		isMain: o.isMain, dlopened: dlopened}
 	if v, ok := o.dynVal(elf.DT_JMPREL); ok {
 		lo.jmprel, lo.jmprelSize = o.bias+uintptr(v), uintptr(o.dyn[elf.DT_PLTRELSZ])
 	}
@@ -134,6 +146,9 @@ func addLazyObject(o *Object, global bool) int {
 		lv := lazyVersion{hash: v.hash, hidden: v.hidden}
 		if v.name != "" {
 			lv.name = arenaString(v.name)
+		}
+		if v.file != "" {
+			lv.file = arenaString(v.file)
 		}
 		lo.versions = append(lo.versions, lv)
 	}
@@ -270,31 +285,43 @@ func lostLazyDeps(o *Object) bool {
 //go:nosplit
 func lazyBind(objIndex, relIndex uintptr) uintptr {
 	if objIndex >= uintptr(len(lazyObjects)) {
-		lazyFail(0, 0)
+		lazyFail(0, 0, false, 0)
 	}
 	o := &lazyObjects[objIndex]
 	rel := o.jmprel + relIndex*24
 	if relIndex*24 >= o.jmprelSize {
-		lazyFail(o.path, 0)
+		lazyFail(o.path, 0, false, 0)
 	}
 	where := o.bias + uintptr(get64(rel))
 	info := get64(rel + 8)
 	sym := o.symtab + uintptr(info>>32)*symSize
-	name := o.strtab + uintptr(get32(sym+symName))
+	nameOff := uintptr(get32(sym + symName))
+	if nameOff >= o.strsz {
+		// Relocation checked every other symbol's name; symbol 0's
+		// (a corrupt file's JUMP_SLOT against it) lies outside the
+		// string table. glibc looks up whatever bytes are there and
+		// reports them undefined; the resolver must not fault reading
+		// them: it reports the symbol without a name.
+		lazyFail(o.path, 0, false, 0)
+	}
+	name := o.strtab + nameOff
 	var verHash uint32
-	var verName uintptr
+	var verName, verFile uintptr
 	verHidden := false
 	if o.versym != 0 {
 		ndx := uintptr(get16(o.versym+uintptr(info>>32)*2) & 0x7fff)
 		if ndx < uintptr(len(o.versions)) && o.versions[ndx].hash != 0 {
-			verHash, verName, verHidden = o.versions[ndx].hash, o.versions[ndx].name, o.versions[ndx].hidden
+			v := &o.versions[ndx]
+			verHash, verName, verHidden, verFile = v.hash, v.name, v.hidden, v.file
 		}
 	}
 	value := uintptr(0)
 	var def *lazyObject
 	defPath := uintptr(0)
 	for i := 0; i < len(lazyProvided); i++ {
-		if cstrEqual(lazyProvided[i].name, name) {
+		// As relocator.rtldServes: a version ld.so lacks is not served.
+		if cstrEqual(lazyProvided[i].name, name) && (verHash == 0 || lazyRtld < 0 ||
+			lazyObjects[lazyRtld].lookupC(name, gnuHashC(name), verHash, verName, verHidden) != 0) {
 			value = lazyProvided[i].value
 			def = o
 			defPath = lazyLoaderName
@@ -314,6 +341,9 @@ func lazyBind(objIndex, relIndex uintptr) uintptr {
 		}
 		if s != 0 {
 			d := &lazyObjects[idx]
+			if verFile != 0 && d.versym == 0 && (cstrEqual(verFile, d.name) || cstrEqual(verFile, d.path)) {
+				lazyFailUnversioned(o.path, name, verName, d.path)
+			}
 			def = d
 			value = d.bias + uintptr(get64(s+symValue))
 			if get16(s+symShndx) == uint16(elf.SHN_ABS) {
@@ -334,7 +364,7 @@ func lazyBind(objIndex, relIndex uintptr) uintptr {
 	}
 	if def == nil {
 		if elf.ST_BIND(get8(sym+symInfo)) != elf.STB_WEAK {
-			lazyFail(o.path, name)
+			lazyFail(o.path, name, verHash != 0, verName)
 		}
 	}
 	if lazyDebug && def != nil {
@@ -371,14 +401,40 @@ func lazySearch(list []int32, name uintptr, h, verHash uint32, verName uintptr, 
 	return -1, 0
 }
 
-// lazyFail prints glibc's symbol lookup error and exits 127.
+// lazyFail prints glibc's symbol lookup error, which names the program as
+// the start-up errors do (_dl_argv[0]) and, for a versioned reference,
+// the version, and exits 127.
 //
 //go:nosplit
-func lazyFail(path, name uintptr) {
-	writeStr(2, "ldgo: symbol lookup error: ")
+func lazyFail(path, name uintptr, versioned bool, version uintptr) {
+	writeC(2, lazyProgName)
+	writeStr(2, ": symbol lookup error: ")
 	writeC(2, path)
 	writeStr(2, ": undefined symbol: ")
 	writeC(2, name)
+	if versioned {
+		writeStr(2, ", version ")
+		writeC(2, version)
+	}
+	writeStr(2, "\n")
+	rawSyscall6(231, 127, 0, 0, 0, 0, 0)
+}
+
+// lazyFailUnversioned is lazyFail for noVersionsHere's case: the symbol
+// was found without version information in the file its version is
+// needed from.
+//
+//go:nosplit
+func lazyFailUnversioned(path, name, version, defPath uintptr) {
+	writeC(2, lazyProgName)
+	writeStr(2, ": symbol lookup error: ")
+	writeC(2, path)
+	writeStr(2, ": symbol ")
+	writeC(2, name)
+	writeStr(2, ", version ")
+	writeC(2, version)
+	writeStr(2, ", "+unversionedDefinition+" ")
+	writeC(2, defPath)
 	writeStr(2, "\n")
 	rawSyscall6(231, 127, 0, 0, 0, 0, 0)
 }

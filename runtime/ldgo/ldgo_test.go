@@ -211,11 +211,18 @@ func TestLoadErrors(t *testing.T) {
 	// An undefined symbol with BIND_NOW.
 	buildC(t, dir, "gcc", "libbar.so", "int bar(void) { return 1; }\n", "-shared", "-fPIC")
 	now := buildC(t, dir, "gcc", "usebar", "int bar(void); int main(void) { return bar(); }\n", "-L"+dir, "-lbar", "-Wl,-z,now")
+	lazy := buildC(t, dir, "gcc", "usebarlazy", "int bar(void); int main(void) { return bar(); }\n", "-L"+dir, "-lbar", "-Wl,-z,lazy")
 	buildC(t, dir, "gcc", "libbar.so", "int other(void) { return 1; }\n", "-shared", "-fPIC")
 	got = run(t, env, ldgoPath, now)
 	want = run(t, env, glibcLdso, now)
 	if got.code != 127 || got.stderr != want.stderr {
 		t.Errorf("undefined symbol: exit %d, stderr %q; ld.so says %q", got.code, got.stderr, want.stderr)
+	}
+	// The same, found by the lazy resolver at the first call.
+	got = run(t, env, ldgoPath, lazy)
+	want = run(t, env, glibcLdso, lazy)
+	if got.code != 127 || got.stderr != want.stderr {
+		t.Errorf("undefined symbol, lazily: exit %d, stderr %q; ld.so says %q", got.code, got.stderr, want.stderr)
 	}
 
 	// A truncated library: a clean message, not a crash (glibc's ld.so

@@ -180,6 +180,11 @@ func (l *loader) loadDependencies() error {
 
 // loadLibrary returns the already-loaded object for name or maps it.
 func (l *loader) loadLibrary(name string, req *Object) (*Object, error) {
+	return l.loadLibraryFor(name, req, forNeeded)
+}
+
+// loadLibraryFor is loadLibrary for a search of the given purpose.
+func (l *loader) loadLibraryFor(name string, req *Object, purpose searchPurpose) (*Object, error) {
 	if l.curNS != 0 && sharedWithBase(name) {
 		// glibc's own libraries are the base namespace's (namespace.go).
 		defer l.enterNS(l.enterNS(0))
@@ -187,7 +192,7 @@ func (l *loader) loadLibrary(name string, req *Object) (*Object, error) {
 	if o := l.byName[name]; o != nil {
 		return o, nil
 	}
-	res, err := l.findLibrary(name, req)
+	res, err := l.findLibrary(name, req, purpose)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +234,8 @@ func containsObj(objs []*Object, o *Object) bool {
 // loadPreloads loads LD_PRELOAD (and --preload) objects and those listed
 // in /etc/ld.so.preload, right after the program. As in glibc, one that
 // cannot be loaded is reported and skipped; with AT_SECURE only names
-// without a slash are taken.
+// without a slash are taken, and only set-user-ID files that a search
+// path (not ld.so.cache) yields (forPreload).
 func (l *loader) loadPreloads(names []string, secure bool) {
 	if b, err := os.ReadFile("/etc/ld.so.preload"); err == nil {
 		names = append(names, strings.Fields(string(b))...)
@@ -239,7 +245,7 @@ func (l *loader) loadPreloads(names []string, secure bool) {
 		if secure && strings.Contains(name, "/") {
 			continue
 		}
-		o, err := l.loadLibrary(name, prog)
+		o, err := l.loadLibraryFor(name, prog, forPreload)
 		if err != nil {
 			msg := err.Error()
 			if le, ok := err.(*loadError); ok {

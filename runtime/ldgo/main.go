@@ -134,11 +134,14 @@ func main() {
 		l.list()
 		os.Exit(0)
 	}
-	missing, err := l.checkVersions()
+	versionMsgs, err := l.checkVersions()
+	versionsFailed := printVersionMessages(versionMsgs)
 	if err != nil {
 		exitWithError(err)
 	}
-	exitOnMissingVersions(missing)
+	if versionsFailed {
+		os.Exit(1)
+	}
 	entry, tp, inits, err := l.prepare(prog, bindNow)
 	if err != nil {
 		exitWithError(err)
@@ -180,11 +183,11 @@ func (l *loader) prepare(prog *Object, bindNow bool) (entry, tp, inits uintptr, 
 		return
 	}
 	initCStack()
-	r := &relocator{scope: l.objs, provided: providedSymbols(), bindNow: bindNow, debug: l.debug}
+	r := &relocator{scope: l.objs, provided: providedSymbols(), rtld: rtld, bindNow: bindNow, debug: l.debug}
 	if road != nil {
 		// ld.so binds to itself, as its own _dl_start would; its IRELATIVE
 		// resolver (CPU features) needs GLRO filled first.
-		self := &relocator{scope: []*Object{rtld}, provided: r.provided, bindNow: true, debug: l.debug}
+		self := &relocator{scope: []*Object{rtld}, provided: r.provided, rtld: rtld, bindNow: true, debug: l.debug}
 		irel, rerr := self.relocate(rtld, true)
 		if rerr != nil {
 			err = &loadError{name: rtld.path, err: rerr}

@@ -69,30 +69,65 @@ func readHeaders(f *os.File) (elf.Header64, []elf.Prog64, error) {
 	return hdr, phdrs, nil
 }
 
+// checkLoadCommands vets the program headers before anything is mapped and
+// returns the page-aligned span of the PT_LOAD segments. First glibc's
+// checks in _dl_map_object_from_fd: some segment to load, and a dynamic
+// section for a shared object (a PT_DYNAMIC without file bytes is none:
+// what separate debuginfo files have). Then the loader's own, where glibc
+// trusts the file: PT_LOAD entries ascend by p_vaddr (glibc maps the span
+// from the first to the last one and fails on any other order), do not
+// wrap around, and hold no more file bytes than memory, as the ELF rules
+// demand: glibc maps p_filesz with MAP_FIXED even past the end of the span
+// it reserved, over whatever is mapped there.
+func checkLoadCommands(hdr elf.Header64, phdrs []elf.Prog64) (lo, hi uintptr, err error) {
+	lo = ^uintptr(0)
+	hasDynamic, emptyDynamic := false, false
+	for _, p := range phdrs {
+		switch elf.ProgType(p.Type) {
+		case elf.PT_LOAD:
+			if p.Memsz != 0 {
+				lo = min(lo, pageDown(uintptr(p.Vaddr)))
+				hi = max(hi, pageUp(uintptr(p.Vaddr+p.Memsz)))
+			}
+		case elf.PT_DYNAMIC:
+			hasDynamic = hasDynamic || p.Filesz != 0
+			emptyDynamic = emptyDynamic || p.Filesz == 0
+		}
+	}
+	if hi == 0 {
+		return 0, 0, fmt.Errorf("object file has no loadable segments")
+	}
+	if emptyDynamic || !hasDynamic && elf.Type(hdr.Type) == elf.ET_DYN {
+		return 0, 0, fmt.Errorf("object file has no dynamic section")
+	}
+	var prevEnd uint64
+	for _, p := range phdrs {
+		if elf.ProgType(p.Type) != elf.PT_LOAD {
+			continue
+		}
+		if p.Filesz > p.Memsz {
+			return 0, 0, fmt.Errorf("ELF load command's file size exceeds its memory size")
+		}
+		if p.Memsz == 0 {
+			continue
+		}
+		if p.Vaddr < prevEnd || p.Vaddr+p.Memsz < p.Vaddr {
+			return 0, 0, fmt.Errorf("failed to map segment from shared object")
+		}
+		prevEnd = p.Vaddr + p.Memsz
+	}
+	return lo, hi, nil
+}
+
 // mapFile maps every PT_LOAD segment of f for o. The whole span is reserved
 // first (PROT_NONE), so the segments land at their link-time distances and
 // nothing else is mapped into the gaps; then each segment is mapped from the
 // file with MAP_PRIVATE|MAP_FIXED so its clean pages are shared through the
 // page cache, and the part of memsz past filesz is zero.
 func mapFile(o *Object, f *os.File, hdr elf.Header64, phdrs []elf.Prog64) error {
-	var lo, hi uintptr = ^uintptr(0), 0
-	var prevEnd uint64
-	for _, p := range phdrs {
-		if elf.ProgType(p.Type) != elf.PT_LOAD || p.Memsz == 0 {
-			continue
-		}
-		// PT_LOAD entries ascend by p_vaddr (glibc maps the span from
-		// the first to the last one and fails on any other order) and
-		// do not wrap around.
-		if p.Vaddr < prevEnd || p.Vaddr+p.Memsz < p.Vaddr {
-			return fmt.Errorf("failed to map segment from shared object")
-		}
-		prevEnd = p.Vaddr + p.Memsz
-		lo = min(lo, pageDown(uintptr(p.Vaddr)))
-		hi = max(hi, pageUp(uintptr(p.Vaddr+p.Memsz)))
-	}
-	if hi == 0 {
-		return fmt.Errorf("object file has no loadable segments")
+	lo, hi, err := checkLoadCommands(hdr, phdrs)
+	if err != nil {
+		return err
 	}
 	// A segment past the end of the file would fault when touched.
 	if st, err := f.Stat(); err == nil {

@@ -54,11 +54,14 @@ type Object struct {
 	sysvHash uintptr
 	versym   uintptr
 	versions []versionName // version index -> name, from verdef and verneed
-	defined  []versionName // the versions this object defines (verdef, base excluded)
 	needs    []versionNeed // the versions it needs from other objects (verneed)
-	// badVerdef, badVerneed: the first vd_version/vn_version that is not 1
-	// (glibc reports "unsupported version N of Verdef record").
-	badVerdef, badVerneed uint16
+	// hasVerdef: the object has DT_VERDEF, whose chain verdefs holds in
+	// order; without it every version needed from the object is there.
+	hasVerdef bool
+	verdefs   []verdefRecord
+	// badVerneed: the first DT_VERNEED record's vn_version, if not 1
+	// (glibc: "unsupported version N of Verneed record").
+	badVerneed uint16
 
 	// TLS (PT_TLS).
 	tlsImage     uintptr
@@ -81,6 +84,8 @@ type Object struct {
 	relocated bool
 	lazy      bool // PLT slots bound at first call
 	initDone  bool
+
+	prelinkedPLT uintptr // GOT[1] + bias of a lazily bound, prelinked object (lazyslot.go)
 }
 
 // dynSlots covers the DT_ tags below DT_NUM that the loader reads by index.
@@ -92,6 +97,22 @@ func (o *Object) dynVal(tag elf.DynTag) (uint64, bool) {
 		return 0, false
 	}
 	return o.dyn[tag], o.hasDyn[tag]
+}
+
+// answersTo is glibc's _dl_name_match_p as far as the loader keeps an
+// object's names: the one it was asked for and the path it was opened as.
+func (o *Object) answersTo(name string) bool {
+	return name == o.name || name == o.path
+}
+
+// dsoFilename is glibc's DSO_FILENAME (l_name): how its version-check and
+// symbol lookup messages name an object, the program by argv[0] (its
+// l_name is empty), a library by its path.
+func (o *Object) dsoFilename() string {
+	if o.isMain {
+		return progName
+	}
+	return o.path
 }
 
 // displayName is how messages name the object: glibc uses the DT_NEEDED

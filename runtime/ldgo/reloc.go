@@ -14,6 +14,7 @@ import (
 type relocator struct {
 	scope    []*Object          // global scope: program, dependencies breadth-first
 	provided map[string]uintptr // symbols the loader itself defines for glibc
+	rtld     *Object            // glibc's ld.so, whose definitions provided stands in for
 	bindNow  bool
 	debug    *debugLog
 	pending  []pendingIfunc
@@ -32,12 +33,42 @@ func (r *relocator) finishPending() {
 
 // symbolError is glibc's "symbol lookup error".
 type symbolError struct {
-	obj  *Object
-	name string
+	obj     *Object
+	name    string
+	version *versionName // the reference's version, nil for an unversioned one
+	// unversionedIn: the symbol was found, but in the very file the
+	// version is needed from, which has no version table (noVersionsHere).
+	unversionedIn *Object
 }
 
 func (e *symbolError) Error() string {
-	return fmt.Sprintf("symbol lookup error: %s: undefined symbol: %s", e.obj.displayName(), e.name)
+	return fmt.Sprintf("symbol lookup error: %s: %s", e.obj.dsoFilename(), e.detail())
+}
+
+// detail is glibc's "undefined symbol: NAME", with ", version V" for a
+// versioned reference, or what is wrong with the definition found.
+func (e *symbolError) detail() string {
+	switch {
+	case e.unversionedIn != nil:
+		return fmt.Sprintf("symbol %s, version %s, %s %s", e.name, e.version.name, unversionedDefinition, e.unversionedIn.path)
+	case e.version == nil:
+		return "undefined symbol: " + e.name
+	}
+	return "undefined symbol: " + e.name + ", version " + e.version.name
+}
+
+// unversionedDefinition ends the message for noVersionsHere's case.
+const unversionedDefinition = "is defined without version information in"
+
+// noVersionsHere is the assertion in glibc's check_match: a versioned
+// reference whose version a verneed entry needs from a certain file must
+// not find its symbol in that file if the file has no version table
+// (DT_VERSYM): the symbol would have lost its version, and the start-up
+// check could not have seen it. glibc stops with "Inconsistency detected
+// by ld.so"; ldgo reports a symbol lookup error (exit 127 as well). In any
+// other object an unversioned definition serves the reference.
+func noVersionsHere(def *Object, v *versionName) bool {
+	return v != nil && v.file != "" && def.versym == 0 && def.answersTo(v.file)
 }
 
 // resolved is a symbol's owner and address for a relocation.
@@ -62,7 +93,7 @@ func (r *relocator) resolve(o *Object, idx uint32, class int) (resolved, error) 
 		return resolved{def: symDef{obj: o, sym: s}, value: symAddr(o, s)}, nil
 	}
 	ref := o.symRefOf(idx)
-	if v, ok := r.provided[ref.name]; ok {
+	if v, ok := r.provided[ref.name]; ok && r.rtldServes(&ref, class) {
 		return resolved{value: v}, nil
 	}
 	var skip *Object
@@ -74,11 +105,14 @@ func (r *relocator) resolve(o *Object, idx uint32, class int) (resolved, error) 
 		scope = append([]*Object{o}, r.scope...)
 	}
 	def := lookup(scope, &ref, class, skip)
+	if def.found() && noVersionsHere(def.obj, ref.version) {
+		return resolved{}, &symbolError{obj: o, name: ref.name, version: ref.version, unversionedIn: def.obj}
+	}
 	if !def.found() {
 		if elf.ST_BIND(info) == elf.STB_WEAK {
 			return resolved{}, nil
 		}
-		return resolved{}, &symbolError{obj: o, name: ref.name}
+		return resolved{}, &symbolError{obj: o, name: ref.name, version: ref.version}
 	}
 	v := symAddr(def.obj, def.sym)
 	if def.typ() == elf.STT_GNU_IFUNC && get16(def.sym+symShndx) != 0 {
@@ -94,6 +128,14 @@ func (r *relocator) resolve(o *Object, idx uint32, class int) (resolved, error) 
 		r.bound(o, def.obj)
 	}
 	return resolved{def: def, value: v}, nil
+}
+
+// rtldServes reports whether ld.so's own definition would serve ref, a
+// reference to a symbol the loader provides in ld.so's place (before any
+// other definition, as ld.so's would not be). A reference to a version ld.so
+// does not define fails under glibc: it must not bind to the loader's.
+func (r *relocator) rtldServes(ref *symRef, class int) bool {
+	return ref.version == nil || r.rtld == nil || r.rtld.lookupIn(ref, class) != 0
 }
 
 // symAddr is glibc's SYMBOL_ADDRESS: absolute symbols are not biased.
@@ -115,11 +157,12 @@ func (r *relocator) relocate(o *Object, deferIRelative bool) (irel []uintptr, er
 	// DF_BIND_NOW / DF_1_NOW says otherwise.
 	_, hasGOT := o.dynVal(elf.DT_PLTGOT)
 	o.lazy = hasGOT && !r.bindNow && o.flags&uint64(elf.DF_BIND_NOW) == 0 && o.flags1&uint64(elf.DF_1_NOW) == 0
-	if o.lazy && !o.relocTarget(o.bias+uintptr(o.dyn[elf.DT_PLTGOT]), 24) {
+	if o.lazy && !o.relocTarget(o.gotAddr(), 24) {
 		// Lazy binding writes GOT[1] and GOT[2]: they must be the
 		// object's own writable memory (glibc would fault there).
 		return nil, fmt.Errorf("DT_PLTGOT lies outside the writable segments")
 	}
+	o.notePrelinkedPLT()
 	textrel := o.hasDyn[elf.DT_TEXTREL] || o.flags&uint64(elf.DF_TEXTREL) != 0
 	if textrel {
 		o.protectSegments(true)
@@ -219,11 +262,15 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, relative uint64, i
 			// loader's own memory must not be touched.
 			return irel, fmt.Errorf("relocation at 0x%x outside the object's writable segments", offset)
 		}
-		if idx != 0 && uintptr(idx) >= o.nsyms && typ != elf.R_X86_64_NONE {
-			return irel, fmt.Errorf("relocation at 0x%x refers to symbol %d of %d", offset, idx, o.nsyms)
-		}
-		if idx != 0 && uintptr(get32(o.symtab+uintptr(idx)*symSize+symName)) >= o.strsz {
-			return irel, fmt.Errorf("relocation at 0x%x refers to a symbol whose name is outside DT_STRTAB", offset)
+		// R_X86_64_NONE reads nothing: its symbol index need not be
+		// valid, and its symbol must not be read.
+		if idx != 0 && typ != elf.R_X86_64_NONE {
+			if uintptr(idx) >= o.nsyms {
+				return irel, fmt.Errorf("relocation at 0x%x refers to symbol %d of %d", offset, idx, o.nsyms)
+			}
+			if uintptr(get32(o.symtab+uintptr(idx)*symSize+symName)) >= o.strsz {
+				return irel, fmt.Errorf("relocation at 0x%x refers to a symbol whose name is outside DT_STRTAB", offset)
+			}
 		}
 		switch typ {
 		case elf.R_X86_64_NONE:
@@ -237,7 +284,7 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, relative uint64, i
 		}
 		if typ == elf.R_X86_64_JMP_SLOT && o.lazy {
 			// Until the first call the slot points back into the PLT.
-			putPtr(where, getPtr(where)+o.bias)
+			putPtr(where, o.lazySlotValue(where))
 			continue
 		}
 		class := 0

@@ -95,8 +95,18 @@ const (
 	df1NoDefLib    = 0x800 // DF_1_NODEFLIB
 )
 
+// searchPurpose is what a library is searched for: glibc maps preloads
+// with __RTLD_SECURE, which in a secure process allows only set-user-ID
+// files from the search paths and no ld.so.cache (search.FindPreload).
+type searchPurpose uint8
+
+const (
+	forNeeded  searchPurpose = iota // DT_NEEDED, dlopen
+	forPreload                      // LD_PRELOAD, --preload, /etc/ld.so.preload
+)
+
 // findLibrary runs the search for name on behalf of req.
-func (l *loader) findLibrary(name string, req *Object) (search.Result, error) {
+func (l *loader) findLibrary(name string, req *Object, purpose searchPurpose) (search.Result, error) {
 	if name == rtldSoname || name == rtldPath {
 		// Not in glibc's trace: its ld.so is loaded before any search.
 		return l.findRtld(name)
@@ -105,7 +115,11 @@ func (l *loader) findLibrary(name string, req *Object) (search.Result, error) {
 	if req != nil {
 		r = req.req
 	}
-	res, err := l.search.Find(name, r, search.OSFS{})
+	find := l.search.Find
+	if purpose == forPreload {
+		find = l.search.FindPreload
+	}
+	res, err := find(name, r, search.OSFS{})
 	if err != nil {
 		return res, searchError(name, err)
 	}

@@ -3,14 +3,21 @@ package main
 import "syscall"
 
 // unsecureEnv is glibc 2.36's UNSECURE_ENVVARS (sysdeps/generic/unsecvars.h,
-// built with tunables, as Debian's is: GLIBC_TUNABLES is not in it), which
-// its ld.so removes from the environment of an AT_SECURE program so that
-// neither the program's libc nor a program it starts sees them, followed by
-// ldgo's own counterparts of LD_DEBUG and LD_DEBUG_OUTPUT and its cache
-// override.
+// built with tunables, as Debian's is), which its ld.so removes from the
+// environment of an AT_SECURE program so that neither the program's libc
+// nor a program it starts sees them, plus GLIBC_TUNABLES as glibc ≥ 2.39
+// has it (below), followed by ldgo's own counterparts of LD_DEBUG and
+// LD_DEBUG_OUTPUT and its cache override.
+//
+// GLIBC_TUNABLES: glibc 2.36 keeps it for an AT_SECURE program but rewrites
+// it without the SXID_ERASE tunables, in __tunables_init, the parser
+// CVE-2023-4911 was in. glibc 2.39 gave that up and put GLIBC_TUNABLES in
+// UNSECURE_ENVVARS: gone for the program and its children. ldgo never runs
+// __tunables_init (it does not parse the variable at all), so it takes
+// 2.39's rule rather than pass the variable through unfiltered.
 var unsecureEnv = []string{
-	"GCONV_PATH", "GETCONF_DIR", "HOSTALIASES", "LD_AUDIT", "LD_DEBUG",
-	"LD_DEBUG_OUTPUT", "LD_DYNAMIC_WEAK", "LD_HWCAP_MASK", "LD_LIBRARY_PATH",
+	"GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LD_AUDIT",
+	"LD_DEBUG", "LD_DEBUG_OUTPUT", "LD_DYNAMIC_WEAK", "LD_HWCAP_MASK", "LD_LIBRARY_PATH",
 	"LD_ORIGIN_PATH", "LD_PRELOAD", "LD_PROFILE", "LD_SHOW_AUXV",
 	"LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE", "NIS_PATH", "NLSPATH",
 	"RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR",

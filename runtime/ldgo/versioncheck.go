@@ -14,59 +14,70 @@ type versionNeed struct {
 
 const verFlagWeak = 2 // VER_FLG_WEAK
 
-// checkVersions is glibc's _dl_check_all_versions at start-up: every version
-// an object needs from a loaded library must be defined there. A library
-// with no version definitions at all satisfies every need (glibc only
-// mentions it under LD_VERBOSE). It returns glibc's messages, or, for a
-// version-need record of an unknown format, the load error glibc gives.
-func (l *loader) checkVersions() ([]string, error) {
-	var missing []string
+// versionMessage is one line of glibc's start-up version check.
+type versionMessage struct {
+	text  string // "LIB: ..." without the program name
+	fatal bool   // an error (exit 1 once all are printed), else a warning
+}
+
+// checkVersions is glibc's _dl_check_all_versions at start-up, which runs
+// verbose: every version an object needs from a loaded library must be
+// defined there, and the misses that are not errors are still reported (a
+// library without DT_VERDEF: "no version information available"; a weak
+// need: "weak version `V' not found"). It returns glibc's messages in its
+// order and, where glibc stops (its messages so far printed), a load
+// error: a version-need record of an unknown format, or one naming a file
+// that is not loaded (glibc asserts that find_needed finds it).
+func (l *loader) checkVersions() ([]versionMessage, error) {
+	var msgs []versionMessage
 	for _, o := range l.objs {
 		if o.badVerneed != 0 {
-			return nil, &loadError{name: versionRequirer(o), err: fmt.Errorf("unsupported version %d of Verneed record", o.badVerneed)}
+			return msgs, &loadError{name: o.dsoFilename(), err: fmt.Errorf("unsupported version %d of Verneed record", o.badVerneed)}
 		}
 		for _, n := range o.needs {
 			dep := l.byName[n.file]
-			if dep == nil || n.weak || len(dep.defined) == 0 {
-				continue
+			if dep == nil {
+				return msgs, &loadError{name: o.dsoFilename(), err: fmt.Errorf("needs versions from %s, which is not loaded", n.file)}
 			}
-			if dep.badVerdef != 0 {
-				missing = append(missing, fmt.Sprintf("%s: unsupported version %d of Verdef record", dep.path, dep.badVerdef))
-				continue
-			}
-			found := false
-			for _, d := range dep.defined {
-				if d.hash == n.hash && d.name == n.name {
-					found = true
-					break
-				}
-			}
-			if !found {
-				missing = append(missing, fmt.Sprintf("%s: version `%s' not found (required by %s)", dep.path, n.name, versionRequirer(o)))
+			if m, ok := matchVersion(dep, n, o); !ok {
+				m.text = dep.path + ": " + m.text
+				msgs = append(msgs, m)
 			}
 		}
 	}
-	return missing, nil
+	return msgs, nil
 }
 
-// versionRequirer names the object that needs a version as glibc does: the
-// program by argv[0], a library by its path.
-func versionRequirer(o *Object) string {
-	if o.isMain {
-		return progName
+// matchVersion is glibc's match_symbol, verbose: dep's definitions are
+// searched in chain order for n, which requirer needs from dep, and a
+// record of an unsupported version met on the way is an error even for a
+// weak need. ok means n is satisfied silently.
+func matchVersion(dep *Object, n versionNeed, requirer *Object) (m versionMessage, ok bool) {
+	by := requirer.dsoFilename()
+	if !dep.hasVerdef {
+		return versionMessage{text: fmt.Sprintf("no version information available (required by %s)", by)}, false
 	}
-	return o.path
+	for _, d := range dep.verdefs {
+		if d.version != 1 {
+			return versionMessage{text: fmt.Sprintf("unsupported version %d of Verdef record", d.version), fatal: true}, false
+		}
+		if d.hash == n.hash && d.named && d.name == n.name {
+			return versionMessage{}, true
+		}
+	}
+	if n.weak {
+		return versionMessage{text: fmt.Sprintf("weak version `%s' not found (required by %s)", n.name, by)}, false
+	}
+	return versionMessage{text: fmt.Sprintf("version `%s' not found (required by %s)", n.name, by), fatal: true}, false
 }
 
-// exitOnMissingVersions prints each missing version as glibc's ld.so does
-// ("PROG: LIB: version `V' not found (required by X)") and exits 1, its
-// status for this error.
-func exitOnMissingVersions(missing []string) {
-	if len(missing) == 0 {
-		return
+// printVersionMessages prints the version check's messages as glibc's
+// ld.so does ("PROG: LIB: version `V' not found (required by X)") and
+// reports whether one is an error: glibc then exits 1.
+func printVersionMessages(msgs []versionMessage) (failed bool) {
+	for _, m := range msgs {
+		fmt.Fprintf(os.Stderr, "%s: %s\n", progName, m.text)
+		failed = failed || m.fatal
 	}
-	for _, m := range missing {
-		fmt.Fprintf(os.Stderr, "%s: %s\n", progName, m)
-	}
-	os.Exit(1)
+	return failed
 }

@@ -16,7 +16,9 @@
 //     and the LD_DEBUG=libs trace, so its "trying file=" lines match
 //     ld.so's line for line over a whole process. With OSFS it also stops
 //     at broken files and abandons a list on the errno values glibc does,
-//     which Candidates cannot know.
+//     which Candidates cannot know. State.FindPreload is the same for a
+//     preload, which in a secure process must be set-user-ID and is not
+//     looked up in the cache.
 //
 // The order glibc uses for a name without a slash is: DT_RPATH of the
 // requester and of its loaders up the chain (only when the requester has

@@ -10,11 +10,10 @@ import (
 // opening candidates through fs and stopping at the first usable one. name
 // is a DT_NEEDED string already passed through ExpandNeeded (or a dlopen
 // argument); req is the object that needs it, nil when there is none (the
-// executable's RPATH and LD_LIBRARY_PATH still apply). The extra rules
-// glibc has for LD_PRELOAD in secure processes (no cache, setuid files
-// only) are not modelled. Find updates s with what it learned about
-// directories, exactly as ld.so does, so later searches skip the same
-// paths. Env.Debug receives the LD_DEBUG=libs trace.
+// executable's RPATH and LD_LIBRARY_PATH still apply). Preloads take
+// FindPreload. Find updates s with what it learned about directories,
+// exactly as ld.so does, so later searches skip the same paths. Env.Debug
+// receives the LD_DEBUG=libs trace.
 //
 // The error is a *LoadError: "cannot open shared object file" with the
 // last errno, "wrong ELF class: ELFCLASS32" when only 32-bit files were
@@ -22,6 +21,21 @@ import (
 // skip.
 func (s *State) Find(name string, req *Requester, fs FS) (Result, error) {
 	sr := &searcher{s: s, env: s.env, fs: fs, debug: s.env.Debug}
+	return sr.find(name, req)
+}
+
+// FindPreload is Find for an LD_PRELOAD, --preload or /etc/ld.so.preload
+// entry, which glibc's do_preload maps with __RTLD_SECURE. In a secure
+// process (Env.Secure) that mode adds two rules, so that nobody can make
+// a setuid program preload an ordinary library, with bugs to exploit,
+// from a trusted directory: ld.so.cache is not consulted, and a file a
+// search path yields (RPATH, RUNPATH, the system directories) is taken
+// only if it has the set-user-ID bit; one without it is skipped as if
+// open had failed with ENOENT (open_path). A name with a slash is opened
+// as Find does: the caller drops those from LD_PRELOAD in secure mode,
+// and glibc loads those of /etc/ld.so.preload unchecked.
+func (s *State) FindPreload(name string, req *Requester, fs FS) (Result, error) {
+	sr := &searcher{s: s, env: s.env, fs: fs, debug: s.env.Debug, setuidOnly: s.env.Secure}
 	return sr.find(name, req)
 }
 
@@ -60,6 +74,7 @@ type searcher struct {
 	onTry      func(Result)
 	errno      unix.Errno // glibc's errno as the search leaves it
 	otherClass bool       // found_other_class
+	setuidOnly bool       // a preload in a secure process (FindPreload)
 }
 
 func (sr *searcher) printf(format string, args ...any) {
@@ -176,7 +191,7 @@ func (sr *searcher) searchAll(name string, req *Requester) (Result, bool, error)
 		owner = env.Main
 	}
 	noDefLib := owner != nil && owner.NoDefLib
-	if !env.InhibitCache {
+	if !env.InhibitCache && !sr.setuidOnly {
 		sr.printf(" search cache=%s", env.cachePath())
 		if env.Cache != nil {
 			if p, hit := env.Cache.Lookup(name, &env.Caps); hit {
@@ -248,6 +263,11 @@ func (sr *searcher) openPathAny(name string, dirs []*dirEntry, rule string) (res
 				d.status[cnt] = sr.probeDir(v.OK, d.name+sub)
 			}
 			hereAny = hereAny || d.status[cnt] != statusNonexisting
+			if v.OK && sr.setuidOnly && !v.SetUID {
+				// After the directory counted as existing, as in
+				// glibc, which closes the file and sets errno.
+				v, sr.errno = Verdict{Errno: unix.ENOENT}, unix.ENOENT
+			}
 			if v.OK {
 				return Result{Path: path, Rule: rule}, true, true, nil
 			}

@@ -26,6 +26,9 @@ type Verdict struct {
 	// order, wrong type...). glibc then fails the whole load instead of
 	// trying further candidates.
 	Fatal *LoadError
+	// SetUID: the opened file has the set-user-ID bit (fstat), which a
+	// preload of a secure process needs (FindPreload).
+	SetUID bool
 }
 
 // FS is the file system as the search sees it; OSFS is the real one. Tests
@@ -111,7 +114,15 @@ func (OSFS) Verify(path string) Verdict {
 		}
 		return fatal(path, "file too short", 0)
 	}
-	return checkHeader(path, buf[:n], f)
+	v := checkHeader(path, buf[:n], f)
+	if v.OK {
+		// fstat, as open_path does on the descriptor it opened; a
+		// failure counts as no set-user-ID bit.
+		if fi, err := f.Stat(); err == nil {
+			v.SetUID = fi.Mode()&os.ModeSetuid != 0
+		}
+	}
+	return v
 }
 
 // checkHeader applies open_verify's tests to the bytes read (buf) and, if
