@@ -302,7 +302,9 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, relative uint64, i
 				return irel, err
 			}
 		} else {
-			res.def = symDef{obj: o}
+			// Symbol 0 is a real (null) entry: glibc reads its
+			// st_value and st_size as any other local symbol's.
+			res.def = symDef{obj: o, sym: o.symtab}
 		}
 		if res.ifuncPending {
 			a := uintptr(0)
