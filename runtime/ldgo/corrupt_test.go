@@ -295,3 +295,77 @@ func TestRelocNoneIgnoresSymbol(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(none, "libcor.so"), b, 0o755))
 	require.Equal(t, runResult{stdout: "one three\nok 42 7\n"}, runBounded(t, []string{"LD_LIBRARY_PATH=" + none}, ldgoPath, prog))
 }
+
+// TestRelocSizeOfUndefinedWeak: an R_X86_64_SIZE64 against an undefined
+// weak symbol (the library's GLOB_DAT of _ITM_registerTMCloneTable made
+// one) stores the addend, the symbol having no size; glibc dereferences
+// NULL there and ldgo used to fault likewise (internal error). The slot
+// stays 0, so the program runs as usual.
+func TestRelocSizeOfUndefinedWeak(t *testing.T) {
+	dir := t.TempDir()
+	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	b, err := os.ReadFile(lib)
+	require.NoError(t, err)
+	f, err := elf.Open(lib)
+	require.NoError(t, err)
+	relaDyn := f.Section(".rela.dyn")
+	syms, err := f.DynamicSymbols()
+	require.NoError(t, err)
+	f.Close()
+	require.NotNil(t, relaDyn)
+	le := binary.LittleEndian
+	changed := false
+	for off := relaDyn.Offset; off+24 <= relaDyn.Offset+relaDyn.Size; off += 24 {
+		info := le.Uint64(b[off+8:])
+		// DynamicSymbols leaves out symbol 0: index i is syms[i-1].
+		if i := info >> 32; i > 0 && syms[i-1].Name == "_ITM_registerTMCloneTable" && elf.R_X86_64(info&0xffffffff) == elf.R_X86_64_GLOB_DAT {
+			le.PutUint64(b[off+8:], i<<32|uint64(elf.R_X86_64_SIZE64))
+			changed = true
+		}
+	}
+	require.True(t, changed, "no GLOB_DAT of _ITM_registerTMCloneTable")
+	sized := filepath.Join(dir, "sized")
+	require.NoError(t, os.Mkdir(sized, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(sized, "libcor.so"), b, 0o755))
+	require.Equal(t, runResult{stdout: "one three\nok 42 7\n"}, runBounded(t, []string{"LD_LIBRARY_PATH=" + sized}, ldgoPath, prog))
+}
+
+// TestResolverFaultIsASignal: an IRELATIVE relocation whose resolver is
+// the library's ELF header (the GLOB_DAT of _ITM_deregisterTMCloneTable
+// made one, addend 0) faults when called at start-up. glibc's ld.so dies
+// of the signal; so must ldgo, not print a Go traceback (runResolver).
+func TestResolverFaultIsASignal(t *testing.T) {
+	dir := t.TempDir()
+	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	b, err := os.ReadFile(lib)
+	require.NoError(t, err)
+	f, err := elf.Open(lib)
+	require.NoError(t, err)
+	relaDyn := f.Section(".rela.dyn")
+	syms, err := f.DynamicSymbols()
+	require.NoError(t, err)
+	f.Close()
+	require.NotNil(t, relaDyn)
+	le := binary.LittleEndian
+	changed := false
+	for off := relaDyn.Offset; off+24 <= relaDyn.Offset+relaDyn.Size; off += 24 {
+		info := le.Uint64(b[off+8:])
+		// DynamicSymbols leaves out symbol 0: index i is syms[i-1].
+		if i := info >> 32; i > 0 && syms[i-1].Name == "_ITM_deregisterTMCloneTable" {
+			le.PutUint64(b[off+8:], i<<32|uint64(elf.R_X86_64_IRELATIVE))
+			le.PutUint64(b[off+16:], 0)
+			changed = true
+		}
+	}
+	require.True(t, changed, "no relocation against _ITM_deregisterTMCloneTable")
+	irel := filepath.Join(dir, "irel")
+	require.NoError(t, os.Mkdir(irel, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(irel, "libcor.so"), b, 0o755))
+	env := []string{"LD_LIBRARY_PATH=" + irel}
+	require.Equal(t, runResult{code: -1}, runBounded(t, env, glibcLdso, prog), "glibc's ld.so")
+	require.Equal(t, runResult{code: -1}, runBounded(t, env, ldgoPath, prog), "ldgo")
+}

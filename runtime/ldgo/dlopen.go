@@ -451,7 +451,7 @@ func (l *loader) dlsym(r *relocator, handle uintptr, name, version string, calle
 	v := symAddr(def.obj, def.sym)
 	switch def.typ() {
 	case elf.STT_GNU_IFUNC:
-		v = callC(v, 0, 0, 0)
+		v = runResolver(v)
 	case elf.STT_TLS:
 		return 0, fmt.Errorf("%s: dlsym of a TLS symbol is not supported yet", name)
 	}

@@ -46,6 +46,7 @@ func handOff(ps *processStart, entry, tp, inits, fini uintptr) {
 	if unix.Gettid() != unix.Getpid() {
 		fatalf("internal error: not on the main thread at hand-off")
 	}
+	beforeHandOff = false
 	entersyscallblock()
 	jumpToProgram(ps.sp, entry, fini, inits, tp)
 }

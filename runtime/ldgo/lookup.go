@@ -35,7 +35,15 @@ func (d symDef) typ() elf.SymType {
 	return elf.ST_TYPE(get8(d.sym + symInfo))
 }
 func (d symDef) value() uint64 { return get64(d.sym + symValue) }
-func (d symDef) size() uint64  { return get64(d.sym + symSizeF) }
+
+// size is st_size; 0 for an undefined weak symbol, which has no entry
+// (glibc dereferences NULL for an R_X86_64_SIZE* against one).
+func (d symDef) size() uint64 {
+	if d.sym == 0 {
+		return 0
+	}
+	return get64(d.sym + symSizeF)
+}
 
 // nameEquals compares the NUL-terminated string at addr with name without
 // allocating.

@@ -26,7 +26,7 @@ type relocator struct {
 // finishPending runs the ifunc resolvers that had to wait.
 func (r *relocator) finishPending() {
 	for _, p := range r.pending {
-		putPtr(p.where, callC(p.resolver, 0, 0, 0)+p.addend)
+		putPtr(p.where, runResolver(p.resolver)+p.addend)
 	}
 	r.pending = nil
 }
@@ -121,7 +121,7 @@ func (r *relocator) resolve(o *Object, idx uint32, class int) (resolved, error) 
 			// cycle): run it once everything is.
 			return resolved{def: def, value: v, ifuncPending: true}, nil
 		}
-		v = callC(v, 0, 0, 0)
+		v = runResolver(v)
 	}
 	r.debug.binding(o, def, ref.name, v)
 	if r.bound != nil && def.obj != o {
@@ -208,7 +208,7 @@ func (r *relocator) relocate(o *Object, deferIRelative bool) (irel []uintptr, er
 // the function it picks.
 func runIRelative(irel []uintptr) {
 	for i := 0; i+1 < len(irel); i += 2 {
-		putPtr(irel[i], callC(irel[i+1], 0, 0, 0))
+		putPtr(irel[i], runResolver(irel[i+1]))
 	}
 }
 
@@ -302,7 +302,9 @@ func (r *relocator) applyRela(o *Object, table, size uintptr, relative uint64, i
 				return irel, err
 			}
 		} else {
-			res.def = symDef{obj: o}
+			// Symbol 0 is a real (null) entry: glibc reads its
+			// st_value and st_size as any other local symbol's.
+			res.def = symDef{obj: o, sym: o.symtab}
 		}
 		if res.ifuncPending {
 			a := uintptr(0)
