@@ -126,7 +126,7 @@ func (ctx *Context) addGlobal(obj *ObjectFile, i int) {
 		ctx.errorf("%s: %v", obj.Name, err)
 		return
 	}
-	s := obj.Symbols[i] // created by internGlobals, or nil
+	s := obj.Symbols[i] // created by prepareSymbols, or nil
 	if s == nil {
 		s = ctx.symbols.get(name)
 		obj.Symbols[i] = s
