@@ -69,17 +69,19 @@ func readHeaders(f *os.File) (elf.Header64, []elf.Prog64, error) {
 	return hdr, phdrs, nil
 }
 
-// checkLoadCommands vets the program headers before anything is mapped and
-// returns the page-aligned span of the PT_LOAD segments. First glibc's
-// checks in _dl_map_object_from_fd: some segment to load, and a dynamic
-// section for a shared object (a PT_DYNAMIC without file bytes is none:
-// what separate debuginfo files have). Then the loader's own, where glibc
-// trusts the file: PT_LOAD entries ascend by p_vaddr (glibc maps the span
-// from the first to the last one and fails on any other order), do not
-// wrap around, and hold no more file bytes than memory, as the ELF rules
-// demand: glibc maps p_filesz with MAP_FIXED even past the end of the span
-// it reserved, over whatever is mapped there.
-func checkLoadCommands(hdr elf.Header64, phdrs []elf.Prog64) (lo, hi uintptr, err error) {
+// checkLoadCommands vets the program headers of a file of fileSize bytes
+// before anything is mapped and returns the page-aligned span of the
+// PT_LOAD segments. First glibc's checks in _dl_map_object_from_fd: some
+// segment to load, and a dynamic section for a shared object (a PT_DYNAMIC
+// without file bytes is none: what separate debuginfo files have). Then
+// the loader's own, where glibc trusts the file: PT_LOAD entries ascend by
+// p_vaddr (glibc maps the span from the first to the last one and fails on
+// any other order), do not wrap around, lie inside the file (a segment
+// past its end would fault when touched), and hold no more file bytes
+// than memory, as the ELF rules demand: glibc maps p_filesz with MAP_FIXED
+// even past the end of the span it reserved, over whatever is mapped
+// there.
+func checkLoadCommands(hdr elf.Header64, phdrs []elf.Prog64, fileSize int64) (lo, hi uintptr, err error) {
 	lo = ^uintptr(0)
 	hasDynamic, emptyDynamic := false, false
 	for _, p := range phdrs {
@@ -102,19 +104,23 @@ func checkLoadCommands(hdr elf.Header64, phdrs []elf.Prog64) (lo, hi uintptr, er
 	}
 	var prevEnd uint64
 	for _, p := range phdrs {
-		if elf.ProgType(p.Type) != elf.PT_LOAD {
-			continue
-		}
-		if p.Filesz > p.Memsz {
-			return 0, 0, fmt.Errorf("ELF load command's file size exceeds its memory size")
-		}
-		if p.Memsz == 0 {
+		if elf.ProgType(p.Type) != elf.PT_LOAD || p.Memsz == 0 {
 			continue
 		}
 		if p.Vaddr < prevEnd || p.Vaddr+p.Memsz < p.Vaddr {
 			return 0, 0, fmt.Errorf("failed to map segment from shared object")
 		}
 		prevEnd = p.Vaddr + p.Memsz
+	}
+	for _, p := range phdrs {
+		if elf.ProgType(p.Type) == elf.PT_LOAD && fileSize >= 0 && p.Off+p.Filesz > uint64(fileSize) {
+			return 0, 0, fmt.Errorf("file too short")
+		}
+	}
+	for _, p := range phdrs {
+		if elf.ProgType(p.Type) == elf.PT_LOAD && p.Filesz > p.Memsz {
+			return 0, 0, fmt.Errorf("ELF load command's file size exceeds its memory size")
+		}
 	}
 	return lo, hi, nil
 }
@@ -125,17 +131,13 @@ func checkLoadCommands(hdr elf.Header64, phdrs []elf.Prog64) (lo, hi uintptr, er
 // file with MAP_PRIVATE|MAP_FIXED so its clean pages are shared through the
 // page cache, and the part of memsz past filesz is zero.
 func mapFile(o *Object, f *os.File, hdr elf.Header64, phdrs []elf.Prog64) error {
-	lo, hi, err := checkLoadCommands(hdr, phdrs)
+	fileSize := int64(-1)
+	if st, err := f.Stat(); err == nil {
+		fileSize = st.Size()
+	}
+	lo, hi, err := checkLoadCommands(hdr, phdrs, fileSize)
 	if err != nil {
 		return err
-	}
-	// A segment past the end of the file would fault when touched.
-	if st, err := f.Stat(); err == nil {
-		for _, p := range phdrs {
-			if elf.ProgType(p.Type) == elf.PT_LOAD && p.Off+p.Filesz > uint64(st.Size()) {
-				return fmt.Errorf("file too short")
-			}
-		}
 	}
 	flags := unix.MAP_PRIVATE | unix.MAP_ANONYMOUS
 	var hint unsafe.Pointer
