@@ -4,10 +4,15 @@
 # quickly, when everything is already installed, so CI can run it every time.
 set -euo pipefail
 
+# Beyond the essential packages (bash, coreutils, perl-base, mawk, gzip,
+# util-linux's setpriv): runtime/ldgo's acceptance tests also run
+# /usr/bin/python3, /usr/bin/git and /usr/bin/xz under the loader, and no
+# package above is sure to pull those in.
 pkgs=(
 	gcc g++ clang binutils elfutils mold lld file gdb libc6-dbg
 	libsqlite3-dev zlib1g-dev libssl-dev liblua5.4-dev libzstd-dev
 	libpython3.11-dev libexpat1-dev libpython3.11-testsuite
+	python3 git xz-utils
 )
 
 missing=()
