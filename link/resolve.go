@@ -121,16 +121,13 @@ func (ctx *Context) prepareSymbols(obj *ObjectFile) {
 // addGlobal resolves one global symbol of a live object against the table.
 func (ctx *Context) addGlobal(obj *ObjectFile, i int) {
 	es := obj.esyms[i]
-	name, verName, hidden, err := ctx.globalKey(obj, i)
-	if err != nil {
+	s := obj.Symbols[i] // created by prepareSymbols; nil if its name is broken
+	if s == nil {
+		_, _, _, err := ctx.globalKey(obj, i)
 		ctx.errorf("%s: %v", obj.Name, err)
 		return
 	}
-	s := obj.Symbols[i] // created by prepareSymbols, or nil
-	if s == nil {
-		s = ctx.symbols.get(name)
-		obj.Symbols[i] = s
-	}
+	name := s.Name // the table's key: what globalKey made of the name
 	ctx.met(s)
 	if v := es.vis(); v != elf.STV_DEFAULT && (s.Vis == elf.STV_DEFAULT || v == elf.STV_HIDDEN || v == elf.STV_INTERNAL) {
 		s.Vis = v
@@ -196,7 +193,9 @@ func (ctx *Context) addGlobal(obj *ObjectFile, i int) {
 	s.rank = rank
 	s.lazy = nil
 	s.Imported = false
-	s.VerName, s.VerHidden = verName, hidden
+	// Only a winning definition needs its .symver version: the name is
+	// not scanned again for every reference.
+	_, s.VerName, s.VerHidden, _ = ctx.globalKey(obj, i)
 	if es.bind() == stbGNUUnique {
 		s.Bind = stbGNUUnique
 	}
