@@ -102,36 +102,19 @@ func (ctx *Context) finalizeDynamic() {
 		add(elf.DT_TEXTREL, constant(0))
 	}
 	// Which condition sets which DT_FLAGS and DT_FLAGS_1 bits.
-	var flags, flags1 uint64
-	for _, f := range []struct {
-		on   bool
-		flag elf.DynFlag
-	}{
-		{cfg.ZNow, elf.DF_BIND_NOW},
-		{ctx.textRel, elf.DF_TEXTREL},
-		{ctx.staticTLS, elf.DF_STATIC_TLS},
-		{cfg.Bsymbolic, elf.DF_SYMBOLIC},
-		{cfg.ZOrigin, elf.DF_ORIGIN},
-	} {
-		if f.on {
-			flags |= uint64(f.flag)
-		}
-	}
-	for _, f := range []struct {
-		on    bool
-		flag1 elf.DynFlag1
-	}{
-		{cfg.ZNow, elf.DF_1_NOW},
-		{cfg.ZOrigin, elf.DF_1_ORIGIN},
-		{cfg.ZNodelete, elf.DF_1_NODELETE},
-		{cfg.ZNodlopen, elf.DF_1_NOOPEN},
-		{cfg.ZInterpose, elf.DF_1_INTERPOSE},
-		{cfg.ZInitFirst, elf.DF_1_INITFIRST},
-	} {
-		if f.on {
-			flags1 |= uint64(f.flag1)
-		}
-	}
+	flags := flagBits(
+		flagIf{cfg.ZNow, uint64(elf.DF_BIND_NOW)},
+		flagIf{ctx.textRel, uint64(elf.DF_TEXTREL)},
+		flagIf{ctx.staticTLS, uint64(elf.DF_STATIC_TLS)},
+		flagIf{cfg.Bsymbolic, uint64(elf.DF_SYMBOLIC)},
+		flagIf{cfg.ZOrigin, uint64(elf.DF_ORIGIN)})
+	flags1 := flagBits(
+		flagIf{cfg.ZNow, uint64(elf.DF_1_NOW)},
+		flagIf{cfg.ZOrigin, uint64(elf.DF_1_ORIGIN)},
+		flagIf{cfg.ZNodelete, uint64(elf.DF_1_NODELETE)},
+		flagIf{cfg.ZNodlopen, uint64(elf.DF_1_NOOPEN)},
+		flagIf{cfg.ZInterpose, uint64(elf.DF_1_INTERPOSE)},
+		flagIf{cfg.ZInitFirst, uint64(elf.DF_1_INITFIRST)})
 	if cfg.Kind == OutputPIE || cfg.Kind == OutputStaticPIE {
 		flags1 |= uint64(elf.DF_1_PIE)
 	}
@@ -185,3 +168,20 @@ func newInterpSection(path string) *interpSection {
 
 func (s *interpSection) updateSize(ctx *Context)        { s.Size = uint64(len(s.path)) + 1 }
 func (s *interpSection) write(ctx *Context, buf []byte) { copy(buf, s.path) }
+
+// flagIf is a dynamic flag bit and the condition that sets it.
+type flagIf struct {
+	on  bool
+	bit uint64
+}
+
+// flagBits ORs together the bits whose condition holds.
+func flagBits(fs ...flagIf) uint64 {
+	var v uint64
+	for _, f := range fs {
+		if f.on {
+			v |= f.bit
+		}
+	}
+	return v
+}
