@@ -46,8 +46,7 @@ int main(void) { lib_say(); printf("ok %d %d\n", lib_fn(41), lib_fn2("abc")); re
 // glibc's ld.so, a signal only where glibc's run dies of one too.
 func TestCorruptLibraries(t *testing.T) {
 	dir := t.TempDir()
-	buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
 	orig, err := os.ReadFile(filepath.Join(dir, "libcor.so"))
 	if err != nil {
@@ -277,22 +276,19 @@ func versionCheckFailed(checked []string) bool {
 // version index and, here, dies of SIGSEGV).
 func TestRelocNoneIgnoresSymbol(t *testing.T) {
 	dir := t.TempDir()
-	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	lib := buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
-	b, err := os.ReadFile(lib)
-	require.NoError(t, err)
 	f, err := elf.Open(lib)
 	require.NoError(t, err)
 	relaDyn := f.Section(".rela.dyn")
 	f.Close()
 	require.NotNil(t, relaDyn)
+	b, err := os.ReadFile(lib)
+	require.NoError(t, err)
 	last := relaDyn.Offset + relaDyn.Size - 24
 	require.Equal(t, elf.R_X86_64_GLOB_DAT, elf.R_X86_64(binary.LittleEndian.Uint64(b[last+8:])&0xffffffff))
 	binary.LittleEndian.PutUint64(b[last+8:], 0x10000000<<32|uint64(elf.R_X86_64_NONE))
-	none := filepath.Join(dir, "none")
-	require.NoError(t, os.Mkdir(none, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(none, "libcor.so"), b, 0o755))
+	none := installLib(t, dir, "none", b)
 	require.Equal(t, runResult{stdout: "one three\nok 42 7\n"}, runBounded(t, []string{"LD_LIBRARY_PATH=" + none}, ldgoPath, prog))
 }
 
@@ -303,32 +299,17 @@ func TestRelocNoneIgnoresSymbol(t *testing.T) {
 // stays 0, so the program runs as usual.
 func TestRelocSizeOfUndefinedWeak(t *testing.T) {
 	dir := t.TempDir()
-	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	lib := buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
-	b, err := os.ReadFile(lib)
-	require.NoError(t, err)
-	f, err := elf.Open(lib)
-	require.NoError(t, err)
-	relaDyn := f.Section(".rela.dyn")
-	syms, err := f.DynamicSymbols()
-	require.NoError(t, err)
-	f.Close()
-	require.NotNil(t, relaDyn)
-	le := binary.LittleEndian
-	changed := false
-	for off := relaDyn.Offset; off+24 <= relaDyn.Offset+relaDyn.Size; off += 24 {
-		info := le.Uint64(b[off+8:])
-		// DynamicSymbols leaves out symbol 0: index i is syms[i-1].
-		if i := info >> 32; i > 0 && syms[i-1].Name == "_ITM_registerTMCloneTable" && elf.R_X86_64(info&0xffffffff) == elf.R_X86_64_GLOB_DAT {
-			le.PutUint64(b[off+8:], i<<32|uint64(elf.R_X86_64_SIZE64))
-			changed = true
+	b := rewriteRelaDyn(t, lib, func(e []byte, sym string) bool {
+		info := binary.LittleEndian.Uint64(e[8:])
+		if sym != "_ITM_registerTMCloneTable" || elf.R_X86_64(info&0xffffffff) != elf.R_X86_64_GLOB_DAT {
+			return false
 		}
-	}
-	require.True(t, changed, "no GLOB_DAT of _ITM_registerTMCloneTable")
-	sized := filepath.Join(dir, "sized")
-	require.NoError(t, os.Mkdir(sized, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(sized, "libcor.so"), b, 0o755))
+		binary.LittleEndian.PutUint64(e[8:], info>>32<<32|uint64(elf.R_X86_64_SIZE64))
+		return true
+	})
+	sized := installLib(t, dir, "sized", b)
 	require.Equal(t, runResult{stdout: "one three\nok 42 7\n"}, runBounded(t, []string{"LD_LIBRARY_PATH=" + sized}, ldgoPath, prog))
 }
 
@@ -338,9 +319,36 @@ func TestRelocSizeOfUndefinedWeak(t *testing.T) {
 // of the signal; so must ldgo, not print a Go traceback (runResolver).
 func TestResolverFaultIsASignal(t *testing.T) {
 	dir := t.TempDir()
-	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	lib := buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
+	b := rewriteRelaDyn(t, lib, func(e []byte, sym string) bool {
+		if sym != "_ITM_deregisterTMCloneTable" {
+			return false
+		}
+		info := binary.LittleEndian.Uint64(e[8:])
+		binary.LittleEndian.PutUint64(e[8:], info>>32<<32|uint64(elf.R_X86_64_IRELATIVE))
+		binary.LittleEndian.PutUint64(e[16:], 0)
+		return true
+	})
+	irel := installLib(t, dir, "irel", b)
+	env := []string{"LD_LIBRARY_PATH=" + irel}
+	require.Equal(t, runResult{code: -1}, runBounded(t, env, glibcLdso, prog), "glibc's ld.so")
+	require.Equal(t, runResult{code: -1}, runBounded(t, env, ldgoPath, prog), "ldgo")
+}
+
+// buildCorruptLib builds libcor.so, the library the corruption tests
+// damage, in dir and returns its path.
+func buildCorruptLib(t *testing.T, dir string) string {
+	return buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
+		"-Wl,--version-script="+writeMap(t, dir))
+}
+
+// rewriteRelaDyn returns lib's bytes with every .rela.dyn entry that
+// rewrite changes: it gets the entry (offset, info, addend: 24 bytes) and
+// the name of its symbol ("" for symbol 0) and reports whether it changed
+// the entry. The test fails if no entry changed.
+func rewriteRelaDyn(t *testing.T, lib string, rewrite func(entry []byte, sym string) bool) []byte {
+	t.Helper()
 	b, err := os.ReadFile(lib)
 	require.NoError(t, err)
 	f, err := elf.Open(lib)
@@ -350,22 +358,24 @@ func TestResolverFaultIsASignal(t *testing.T) {
 	require.NoError(t, err)
 	f.Close()
 	require.NotNil(t, relaDyn)
-	le := binary.LittleEndian
 	changed := false
 	for off := relaDyn.Offset; off+24 <= relaDyn.Offset+relaDyn.Size; off += 24 {
-		info := le.Uint64(b[off+8:])
+		sym := ""
 		// DynamicSymbols leaves out symbol 0: index i is syms[i-1].
-		if i := info >> 32; i > 0 && syms[i-1].Name == "_ITM_deregisterTMCloneTable" {
-			le.PutUint64(b[off+8:], i<<32|uint64(elf.R_X86_64_IRELATIVE))
-			le.PutUint64(b[off+16:], 0)
-			changed = true
+		if i := binary.LittleEndian.Uint64(b[off+8:]) >> 32; i > 0 && i <= uint64(len(syms)) {
+			sym = syms[i-1].Name
 		}
+		changed = rewrite(b[off:off+24], sym) || changed
 	}
-	require.True(t, changed, "no relocation against _ITM_deregisterTMCloneTable")
-	irel := filepath.Join(dir, "irel")
-	require.NoError(t, os.Mkdir(irel, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(irel, "libcor.so"), b, 0o755))
-	env := []string{"LD_LIBRARY_PATH=" + irel}
-	require.Equal(t, runResult{code: -1}, runBounded(t, env, glibcLdso, prog), "glibc's ld.so")
-	require.Equal(t, runResult{code: -1}, runBounded(t, env, ldgoPath, prog), "ldgo")
+	require.True(t, changed, "%s: no .rela.dyn entry rewritten", lib)
+	return b
+}
+
+// installLib writes a damaged libcor.so into dir/sub and returns that
+// directory, for LD_LIBRARY_PATH.
+func installLib(t *testing.T, dir, sub string, b []byte) string {
+	d := filepath.Join(dir, sub)
+	require.NoError(t, os.Mkdir(d, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(d, "libcor.so"), b, 0o755))
+	return d
 }

@@ -19,8 +19,7 @@ import (
 // (lazyslot.go).
 func TestPrelinkedGOTPLT(t *testing.T) {
 	dir := t.TempDir()
-	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	lib := buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
 	b, err := os.ReadFile(lib)
 	require.NoError(t, err)
@@ -60,8 +59,7 @@ func TestPrelinkedGOTPLT(t *testing.T) {
 // reports the symbol without a name. Run ten times for the layouts.
 func TestLazyBindNameOutsideStrtab(t *testing.T) {
 	dir := t.TempDir()
-	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	lib := buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
 	b, err := os.ReadFile(lib)
 	require.NoError(t, err)

@@ -17,8 +17,7 @@ import (
 // whatever lies past the library and, here, dies of SIGSEGV).
 func TestLoadCommandChecks(t *testing.T) {
 	dir := t.TempDir()
-	buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
 	orig, err := os.ReadFile(filepath.Join(dir, "libcor.so"))
 	require.NoError(t, err)

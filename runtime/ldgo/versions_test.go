@@ -19,8 +19,7 @@ import (
 // under ldgo, in glibc's words, whichever side's count is zero.
 func TestVersionChainsIgnoreCounts(t *testing.T) {
 	dir := t.TempDir()
-	buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
 	// The same library with COR_1 renamed: the program's need is unmet.
 	renamed := filepath.Join(dir, "renamed")
@@ -85,8 +84,7 @@ func editDynamic(t *testing.T, path string, tag elf.DynTag, edit func(entry []by
 // passes) but moves lib_fn to COR_2 and lib_fn2 to COR_1.
 func TestVersionedUndefinedSymbol(t *testing.T) {
 	dir := t.TempDir()
-	buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
 	swapped := filepath.Join(dir, "swapped")
 	require.NoError(t, os.Mkdir(swapped, 0o755))
@@ -113,8 +111,7 @@ func TestVersionedUndefinedSymbol(t *testing.T) {
 // the same way, with a symbol lookup error saying what it found.
 func TestVersionedReferenceUnversionedDefinition(t *testing.T) {
 	dir := t.TempDir()
-	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	lib := buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
 	for _, tag := range []elf.DynTag{elf.DT_VERSYM, elf.DT_VERDEF, elf.DT_VERNEED} {
 		hideDynamic(t, lib, tag)
@@ -143,8 +140,7 @@ func TestVersionedReferenceUnversionedDefinition(t *testing.T) {
 // under ldgo.
 func TestNoVersionInformationWarning(t *testing.T) {
 	dir := t.TempDir()
-	buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
 	plain := filepath.Join(dir, "plain")
 	require.NoError(t, os.Mkdir(plain, 0o755))
@@ -163,8 +159,7 @@ func TestNoVersionInformationWarning(t *testing.T) {
 // exit 127); ldgo stops with a load error saying so.
 func TestVersionNeedFromUnloadedFile(t *testing.T) {
 	dir := t.TempDir()
-	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	lib := buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
 	b, err := os.ReadFile(lib)
 	require.NoError(t, err)
@@ -217,8 +212,7 @@ func cstr(b []byte) string {
 // the reference to its own definition instead.
 func TestProvidedSymbolKeepsVersion(t *testing.T) {
 	dir := t.TempDir()
-	lib := buildC(t, dir, "gcc", "libcor.so", corruptLib, "-shared", "-fPIC", "-Wl,-soname,libcor.so",
-		"-Wl,--version-script="+writeMap(t, dir))
+	lib := buildCorruptLib(t, dir)
 	prog := buildC(t, dir, "gcc", "prog", corruptProg, "-L"+dir, "-lcor")
 	b, err := os.ReadFile(lib)
 	require.NoError(t, err)
