@@ -174,18 +174,13 @@ func TestVersionNeedFromUnloadedFile(t *testing.T) {
 	require.Positive(t, cor1)
 	le := binary.LittleEndian
 	patched := false
-	for off := verneed.Offset; ; {
+	forEachRecord(b, verneed.Offset, 12, func(off uint64) {
 		// Elf64_Verneed: version, cnt (16-bit), file, aux, next (32-bit)
 		if file := le.Uint32(b[off+4:]); cstr(strs[file:]) == "libc.so.6" {
 			le.PutUint32(b[off+4:], uint32(cor1))
 			patched = true
 		}
-		next := le.Uint32(b[off+12:])
-		if next == 0 {
-			break
-		}
-		off += uint64(next)
-	}
+	})
 	require.True(t, patched, "no version need from libc.so.6")
 	require.NoError(t, os.WriteFile(lib, b, 0o755))
 
@@ -195,6 +190,20 @@ func TestVersionNeedFromUnloadedFile(t *testing.T) {
 	require.Contains(t, want.stderr, "Assertion `needed != NULL' failed")
 	require.Equal(t, runResult{code: 127, stderr: prog + ": error while loading shared libraries: " + lib + ": needs versions from COR_1, which is not loaded\n"},
 		runBounded(t, env, ldgoPath, prog))
+}
+
+// forEachRecord calls fn for each record of a chain that starts at off and
+// links each record to the next by the 32-bit offset at next (0 ends it),
+// as version needs and their auxiliary entries do.
+func forEachRecord(b []byte, off, next uint64, fn func(off uint64)) {
+	for {
+		fn(off)
+		n := binary.LittleEndian.Uint32(b[off+next:])
+		if n == 0 {
+			return
+		}
+		off += uint64(n)
+	}
 }
 
 // cstr is the NUL-terminated string at the start of b.
@@ -225,27 +234,17 @@ func TestProvidedSymbolKeepsVersion(t *testing.T) {
 	strs := b[dynstr.Offset : dynstr.Offset+dynstr.Size]
 	le := binary.LittleEndian
 	patched := false
-	for off := verneed.Offset; ; {
+	forEachRecord(b, verneed.Offset, 12, func(off uint64) {
 		// Elf64_Verneed: version, cnt (16-bit), file, aux, next (32-bit);
 		// Elf64_Vernaux: hash (32), flags (16), other (16), name, next (32)
-		for a := off + uint64(le.Uint32(b[off+8:])); ; {
+		forEachRecord(b, off+uint64(le.Uint32(b[off+8:])), 12, func(a uint64) {
 			if cstr(strs[le.Uint32(b[a+8:]):]) == "GLIBC_2.3" {
 				le.PutUint32(b[a:], le.Uint32(b[a:])^1)
 				le.PutUint16(b[a+4:], verFlagWeak)
 				patched = true
 			}
-			next := le.Uint32(b[a+12:])
-			if next == 0 {
-				break
-			}
-			a += uint64(next)
-		}
-		next := le.Uint32(b[off+12:])
-		if next == 0 {
-			break
-		}
-		off += uint64(next)
-	}
+		})
+	})
 	require.True(t, patched, "no need of GLIBC_2.3")
 	require.NoError(t, os.WriteFile(lib, b, 0o755))
 
