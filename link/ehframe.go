@@ -69,10 +69,12 @@ func parseEhFrame(sec *InputSection) (*ehFrameSection, error) {
 		idx int
 	}
 	var cies []cie
-	for i := 1; i < nrels; i++ {
-		if sec.Rel(i).Off < sec.Rel(i-1).Off {
+	for i, prev := 0, uint64(0); i < nrels; i++ {
+		off := sec.Rel(i).Off
+		if off < prev {
 			return nil, fmt.Errorf("relocations are not sorted by offset")
 		}
+		prev = off
 	}
 	ri := 0
 	for off := uint64(0); off < uint64(len(data)); {
