@@ -37,7 +37,7 @@ func (ctx *Context) parseEhFrames() error {
 			}
 			var eh *ehFrameSection
 			var err error
-			if p := sec.pre; p != nil && p.ehDone {
+			if p := sec.pre; p != nil && (p.eh != nil || p.ehErr != nil) {
 				eh, err = p.eh, p.ehErr
 			} else {
 				eh, err = parseEhFrame(sec)

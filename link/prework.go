@@ -18,9 +18,8 @@ import (
 type sectionPrework struct {
 	split    *mergeableSection // pieces and hashes; table and index still unset
 	splitErr error
-	eh       *ehFrameSection
+	eh       *ehFrameSection // parsed; eh or ehErr is set when it ran
 	ehErr    error
-	ehDone   bool
 }
 
 type prework struct {
@@ -71,7 +70,7 @@ func preworkSection(sec *InputSection) {
 		sec.pre = &sectionPrework{split: m, splitErr: err}
 	case isEhFrame(sec):
 		eh, err := parseEhFrame(sec)
-		sec.pre = &sectionPrework{eh: eh, ehErr: err, ehDone: true}
+		sec.pre = &sectionPrework{eh: eh, ehErr: err}
 	}
 }
 
